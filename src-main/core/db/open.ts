@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { localMigrations } from '../../../db/local';
+import type { LocalDatabase } from './schema';
+
+export interface OpenedDatabase {
+  sqlite: Database.Database;
+  db: Kysely<LocalDatabase>;
+  /** A second, read-only connection: queries run on it, so a query cannot write even by mistake. */
+  readDb: Kysely<LocalDatabase>;
+  file: string;
+  close(): Promise<void>;
+}
+
+export type IntegrityCheck = 'full' | 'quick' | 'off';
+
+export class DatabaseOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseOpenError';
+  }
+}
+
+/**
+ * Opens the desk database — the one place the file is opened (where at-rest encryption will go).
+ * WAL with synchronous=FULL on every connection (NORMAL can roll back a committed booking after a
+ * power cut), foreign keys on, a busy timeout, an integrity check, then pending migrations.
+ * Refuses a database that holds a migration this build does not know (it was written by a newer version).
+ */
+export async function openLocalDatabase(file: string, opts: { integrityCheck?: IntegrityCheck } = {}): Promise<OpenedDatabase> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new Database(file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    const check = opts.integrityCheck ?? 'full';
+    if (check !== 'off') {
+      const rows = sqlite.pragma(check === 'full' ? 'integrity_check' : 'quick_check') as Array<Record<string, string>>;
+      const first = rows[0] ? Object.values(rows[0])[0] : 'ok';
+      if (rows.length !== 1 || first !== 'ok') {
+        throw new DatabaseOpenError('The local database failed its integrity check. Restore it from a backup or contact support.');
+      }
+    }
+  } catch (err) {
+    sqlite.close();
+    throw err;
+  }
+  const db = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateLocal(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  const reader = new Database(file, { readonly: true, fileMustExist: true });
+  reader.pragma('busy_timeout = 5000');
+  const readDb = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: reader }) });
+  return {
+    sqlite,
+    db,
+    readDb,
+    file,
+    async close() {
+      await readDb.destroy();
+      await db.destroy();
+    },
+  };
+}
+
+const provider: MigrationProvider = { getMigrations: async () => localMigrations };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works below the typed schema
+export async function migrateLocal(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const known = new Set(Object.keys(localMigrations));
+  // Kysely lists only migrations it knows; look at the table itself for ones it does not.
+  const tables = await db.introspection.getTables();
+  if (tables.some((t) => t.name === 'kysely_migration')) {
+    const rows = await db.selectFrom('kysely_migration').select('name').execute();
+    const unknown = rows.map((r: { name: string }) => r.name).filter((n: string) => !known.has(n));
+    if (unknown.length > 0) {
+      throw new DatabaseOpenError(
+        'This database was last used by a newer version of ClinicDesk. Install the latest version to open it.',
+      );
+    }
+  }
+  const { error } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,106 @@
+import type { Generated } from 'kysely';
+
+/** The desk database, typed. Column names are the SQL ones (snake_case); see db/local for the DDL. */
+interface Conventions {
+  clinic_id: string;
+  created_at: string;
+  updated_at: string;
+  updated_by: string | null;
+  row_version: number | null;
+  deleted_at: string | null;
+}
+
+export interface DeviceTable {
+  id: string;
+  singleton: Generated<number>;
+  clinic_id: string | null;
+  name: string;
+  patient_series: string;
+  patient_next: Generated<number>;
+  created_at: string;
+}
+
+export interface ClinicsTable extends Conventions {
+  id: string;
+  legal_name: string;
+  trade_name: string | null;
+  address_line: string;
+  city: string;
+  state_code: string;
+  pincode: string;
+  phone: string | null;
+  gstin: string | null;
+  timezone: string;
+  idle_lock_minutes: number;
+}
+
+export interface StaffTable extends Conventions {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  password_hash: string;
+  active: number;
+}
+
+export interface PatientsTable extends Conventions {
+  rid: Generated<number>;
+  id: string;
+  mrn: string;
+  full_name: string;
+  sex: string;
+  date_of_birth: string | null;
+  dob_estimated: number;
+  mobile: string;
+  email: string | null;
+  address_line: string | null;
+  city: string | null;
+  state_code: string | null;
+  pincode: string | null;
+  emergency_name: string | null;
+  emergency_relation: string | null;
+  emergency_phone: string | null;
+  abha_number: string | null;
+  consent_messages: number;
+  consent_messages_at: string | null;
+  consent_data_processing: number;
+  consent_data_processing_at: string | null;
+}
+
+export interface AuditEventsTable extends Conventions {
+  id: string;
+  at: string;
+  user_id: string;
+  device_id: string;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  changes: string;
+}
+
+export interface OutboxTable {
+  seq: Generated<number>;
+  mutation_id: string;
+  name: string;
+  args: string;
+  device_id: string;
+  user_id: string | null;
+  created_at: string;
+  status: Generated<'pending' | 'applied' | 'rejected'>;
+}
+
+export interface SignInThrottleTable {
+  username: string;
+  failures: number;
+  locked_until: string | null;
+}
+
+export interface LocalDatabase {
+  device: DeviceTable;
+  clinics: ClinicsTable;
+  staff: StaffTable;
+  patients: PatientsTable;
+  audit_events: AuditEventsTable;
+  outbox: OutboxTable;
+  sign_in_throttle: SignInThrottleTable;
+}

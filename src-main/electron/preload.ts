@@ -1,0 +1,15 @@
+/**
+ * The only thing web content gets: window.clinic, the ClinicApi bridge. No Electron or Node API is
+ * handed over; channels are fixed here and arguments are plain data.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { IPC_CALL, IPC_EVENT } from './bridge-protocol';
+
+contextBridge.exposeInMainWorld('clinic', {
+  call: (method: string, input: unknown, token: string | null) => ipcRenderer.invoke(IPC_CALL, { method, input, token }),
+  onEvent: (listener: (event: unknown) => void) => {
+    const wrapped = (_e: IpcRendererEvent, event: unknown) => listener(event);
+    ipcRenderer.on(IPC_EVENT, wrapped);
+    return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
+  },
+});

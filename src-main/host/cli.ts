@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openCore } from '../core/core';
+import { jsonLogger } from '../core/log';
+import { defaultDataDir } from '../core/paths';
+import { startHost } from './server';
+
+/**
+ * `npm start` without Electron: browser mode on the embedded default data folder.
+ *   --data-dir <folder>   where the desk database lives (default: the desktop app's data folder)
+ *   --port <n>            port on 127.0.0.1 (default 4780; 0 picks a free one)
+ */
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string' },
+    port: { type: 'string' },
+    'renderer-dir': { type: 'string' },
+  },
+});
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
+const rendererDir = values['renderer-dir'] ?? path.resolve(here, '../../out/renderer');
+const port = Number(values.port ?? process.env.CLINICDESK_PORT ?? 4780);
+const log = jsonLogger((line) => process.stdout.write(line + '\n'), (process.env.CLINICDESK_LOG_LEVEL as 'debug' | 'info') ?? 'info');
+
+const core = await openCore({ dataDir, logger: log });
+let host: Awaited<ReturnType<typeof startHost>>;
+try {
+  host = await startHost({ core, rendererDir, port, log, secret: process.env.CLINICDESK_LAUNCH_SECRET || undefined });
+} catch (err) {
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0) throw err;
+  host = await startHost({ core, rendererDir, port: 0, log, secret: process.env.CLINICDESK_LAUNCH_SECRET || undefined });
+}
+
+process.stdout.write(
+  `\nClinicDesk is running in browser mode.\n  Open this link in your browser: ${host.launchUrl}\n  Data folder: ${dataDir}\n  Press Ctrl+C to stop.\n\n`,
+);
+
+let closing = false;
+async function shutdown() {
+  if (closing) return;
+  closing = true;
+  await host.close();
+  await core.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

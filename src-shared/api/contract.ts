@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { ASSIGNABLE_ROLES } from '../roles';
+import type { AuditEntry, ClinicInfo, Patient, PatientSearchResult, PatientSummary, SessionInfo, StaffMember } from './types';
+import {
+  idField,
+  indianMobile,
+  isoDate,
+  newPassword,
+  optionalAbha,
+  optionalEmail,
+  optionalGstin,
+  optionalIndianMobile,
+  optionalPincode,
+  optionalText,
+  password,
+  personName,
+  pincode,
+  stateCode,
+  text,
+  timezone,
+  username,
+} from './fields';
+import { DEFAULT_TIMEZONE } from '../dates';
+
+/**
+ * The ClinicApi: every thing the UI can do, as one typed contract. Each method has a zod input
+ * schema and a result type; the desktop core implements it, Electron's IPC and browser mode's
+ * HTTP carry it, and the permission table (permissions.ts) says who may call it.
+ */
+interface MethodDef<I extends z.ZodType, O> {
+  kind: 'query' | 'command';
+  input: I;
+  /** Phantom: the result type. */
+  readonly output?: O;
+}
+
+const query = <O>() => <I extends z.ZodType>(input: I): MethodDef<I, O> => ({ kind: 'query', input });
+const command = <O>() => <I extends z.ZodType>(input: I): MethodDef<I, O> => ({ kind: 'command', input });
+
+const none = z.object({}).strict();
+
+// ---- clinic ---------------------------------------------------------------------------------
+export const clinicFields = z.object({
+  legalName: text('Legal name', 2, 160),
+  tradeName: optionalText('Trade name', 160),
+  addressLine: text('Address', 3, 300),
+  city: text('City', 2, 80),
+  stateCode,
+  pincode,
+  phone: optionalIndianMobile('Clinic phone'),
+  gstin: optionalGstin,
+  timezone: timezone.default(DEFAULT_TIMEZONE),
+});
+
+const clinicWithGstinState = <T extends z.ZodType<{ gstin: string | null; stateCode: string }>>(schema: T) =>
+  schema.superRefine((c, ctx) => {
+    if (c.gstin && c.gstin.slice(0, 2) !== c.stateCode) {
+      ctx.addIssue({ code: 'custom', path: ['gstin'], message: "This GSTIN's state code does not match the clinic's state." });
+    }
+  });
+
+export const staffFields = z.object({
+  displayName: personName('Name'),
+  username,
+  role: z.enum(ASSIGNABLE_ROLES, { error: 'Choose a role.' }),
+  password: newPassword,
+});
+
+// ---- patients -------------------------------------------------------------------------------
+export const SEXES = ['female', 'male', 'other'] as const;
+
+const patientBase = z.object({
+  fullName: personName('Full name'),
+  sex: z.enum(SEXES, { error: 'Choose female, male or other.' }),
+  dateOfBirth: isoDate('Date of birth').nullable().optional().transform((v) => v ?? null),
+  ageYears: z
+    .number({ error: 'Age must be a number of years.' })
+    .int('Age must be whole years.')
+    .min(0, 'Age cannot be negative.')
+    .max(130, 'Age must be 130 years or less.')
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  mobile: indianMobile(),
+  email: optionalEmail,
+  addressLine: optionalText('Address', 300),
+  city: optionalText('City', 80),
+  stateCode: stateCode.nullable().optional().transform((v) => v ?? null),
+  pincode: optionalPincode,
+  emergencyName: optionalText('Emergency contact name', 120),
+  emergencyRelation: optionalText('Relation', 40),
+  emergencyPhone: optionalIndianMobile('Emergency contact phone'),
+  abhaNumber: optionalAbha,
+  consentMessages: z.boolean({ error: 'Say whether the patient agrees to messages.' }).default(false),
+  consentDataProcessing: z.boolean({ error: 'Say whether the patient agrees to data processing.' }).default(false),
+});
+
+export const patientFields = patientBase.superRefine((p, ctx) => {
+  if (p.dateOfBirth === null && p.ageYears === null) {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter the date of birth or the age in years.' });
+  }
+  if (p.dateOfBirth !== null && p.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth cannot be in the future.' });
+  }
+  if (p.dateOfBirth !== null && p.dateOfBirth < '1890-01-01') {
+    ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth is too far in the past.' });
+  }
+});
+export type PatientInput = z.output<typeof patientFields>;
+export type PatientFormValues = z.input<typeof patientFields>;
+
+type PatientBaseOutput = z.output<typeof patientBase>;
+export type PatientChanges = Partial<PatientBaseOutput>;
+
+/**
+ * Changes to a patient: any subset of the registration fields. Only the keys sent are parsed and
+ * returned (a field left out is never reset to its default or to empty).
+ */
+export const patientChanges = z
+  .record(z.string(), z.unknown(), { error: 'The changes to save are missing.' })
+  .transform((raw, ctx): PatientChanges => {
+    const out: Record<string, unknown> = {};
+    const shape = patientBase.shape as Record<string, z.ZodType>;
+    for (const [key, value] of Object.entries(raw)) {
+      const field = Object.prototype.hasOwnProperty.call(shape, key) ? shape[key] : undefined;
+      if (!field) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'The form sent a field this screen does not know. Please reload and try again.' });
+        continue;
+      }
+      const parsed = field.safeParse(value);
+      if (parsed.success) out[key] = parsed.data;
+      else for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [key, ...issue.path], message: issue.message });
+    }
+    if (out.dateOfBirth === null && (out.ageYears ?? null) === null && ('dateOfBirth' in out || 'ageYears' in out)) {
+      ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter the date of birth or the age in years.' });
+    }
+    return out as PatientChanges;
+  });
+
+// ---- the contract ---------------------------------------------------------------------------
+export const clinicApi = {
+  'setup.status': query<{ needsSetup: boolean; clinicName: string | null }>()(none),
+  'setup.createClinic': command<SessionInfo>()(
+    z.object({
+      clinic: clinicWithGstinState(clinicFields),
+      admin: staffFields.omit({ role: true }),
+    }),
+  ),
+
+  'auth.signIn': command<SessionInfo>()(z.object({ username, password })),
+  'auth.session': query<SessionInfo>()(none),
+  'auth.unlock': command<SessionInfo>()(z.object({ password })),
+  'auth.lock': command<{ locked: true }>()(none),
+  'auth.signOut': command<{ signedOut: true }>()(none),
+  'auth.changePassword': command<{ changed: true }>()(z.object({ currentPassword: password, newPassword })),
+
+  'clinic.get': query<ClinicInfo>()(none),
+  'clinic.update': command<ClinicInfo>()(
+    clinicWithGstinState(
+      clinicFields.extend({
+        idleLockMinutes: z
+          .number({ error: 'Idle lock must be a number of minutes.' })
+          .int('Idle lock must be whole minutes.')
+          .min(1, 'Idle lock must be at least 1 minute.')
+          .max(240, 'Idle lock can be at most 240 minutes.'),
+      }),
+    ),
+  ),
+
+  'staff.list': query<StaffMember[]>()(z.object({ includeInactive: z.boolean().default(true) }).strict()),
+  'staff.create': command<StaffMember>()(staffFields),
+  'staff.update': command<StaffMember>()(
+    z.object({ id: idField('Staff member'), displayName: personName('Name').optional(), role: staffFields.shape.role.optional() }).strict(),
+  ),
+  'staff.setActive': command<StaffMember>()(z.object({ id: idField('Staff member'), active: z.boolean({ error: 'Choose active or inactive.' }) })),
+  'staff.resetPassword': command<{ reset: true }>()(z.object({ id: idField('Staff member'), newPassword })),
+
+  'patients.search': query<PatientSearchResult>()(
+    z.object({
+      query: z.string({ error: 'Type a name, mobile number or MRN to search.' }).max(100, 'Search text can be at most 100 characters.'),
+      limit: z.number().int().min(1).max(200).default(50),
+    }),
+  ),
+  'patients.get': query<Patient>()(z.object({ id: idField('Patient') })),
+  'patients.findDuplicates': query<PatientSummary[]>()(
+    z.object({ fullName: personName('Full name'), mobile: indianMobile(), excludeId: idField('Patient').optional() }),
+  ),
+  'patients.register': command<Patient>()(
+    z.object({
+      patient: patientFields,
+      /** Set after the desk has seen the probable-duplicate warning and chose to register anyway. */
+      confirmNotDuplicate: z.boolean().default(false),
+    }),
+  ),
+  'patients.update': command<Patient>()(z.object({ id: idField('Patient'), changes: patientChanges })),
+  'patients.history': query<AuditEntry[]>()(z.object({ id: idField('Patient') })),
+} as const;
+
+export type ClinicApiContract = typeof clinicApi;
+export type MethodName = keyof ClinicApiContract;
+export type MethodInput<M extends MethodName> = z.input<ClinicApiContract[M]['input']>;
+export type MethodArgs<M extends MethodName> = z.output<ClinicApiContract[M]['input']>;
+export type MethodOutput<M extends MethodName> = NonNullable<ClinicApiContract[M]['output']>;
+export const METHOD_NAMES = Object.keys(clinicApi) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(clinicApi, name);
+}

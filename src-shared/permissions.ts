@@ -1,0 +1,50 @@
+import type { MethodName } from './api/contract';
+import type { Role } from './roles';
+
+/**
+ * The one permission table: who may call each ClinicApi method. The core enforces it on every
+ * call; the UI reads it (can()) to show only what the signed-in role may do.
+ *  - 'public': callable before sign-in (first-run setup, sign-in itself)
+ *  - 'signed_in': any signed-in staff member, whatever the role
+ *  - a list of roles: only those
+ */
+export type Access = 'public' | 'signed_in' | readonly Role[];
+
+const ALL_STAFF = ['admin', 'front_desk', 'doctor', 'accounts'] as const satisfies readonly Role[];
+const DESK = ['admin', 'front_desk'] as const satisfies readonly Role[];
+const ADMIN = ['admin'] as const satisfies readonly Role[];
+
+export const PERMISSIONS = {
+  'setup.status': 'public',
+  'setup.createClinic': 'public',
+  'auth.signIn': 'public',
+  'auth.session': 'signed_in',
+  'auth.unlock': 'signed_in',
+  'auth.lock': 'signed_in',
+  'auth.signOut': 'signed_in',
+  'auth.changePassword': 'signed_in',
+  'clinic.get': 'signed_in',
+  'clinic.update': ADMIN,
+  'staff.list': ADMIN,
+  'staff.create': ADMIN,
+  'staff.update': ADMIN,
+  'staff.setActive': ADMIN,
+  'staff.resetPassword': ADMIN,
+  'patients.search': ALL_STAFF,
+  'patients.get': ALL_STAFF,
+  'patients.findDuplicates': DESK,
+  'patients.register': DESK,
+  'patients.update': DESK,
+  'patients.history': DESK,
+} as const satisfies Record<MethodName, Access>;
+
+/** Methods a locked session may still call (to unlock, or to give up and sign out). */
+export const ALLOWED_WHILE_LOCKED: ReadonlySet<MethodName> = new Set<MethodName>(['auth.unlock', 'auth.signOut', 'auth.session']);
+
+export function can(role: Role | null | undefined, method: MethodName): boolean {
+  const access: Access = PERMISSIONS[method];
+  if (access === 'public') return true;
+  if (!role) return false;
+  if (access === 'signed_in') return true;
+  return access.includes(role);
+}
