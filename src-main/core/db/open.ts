@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
 import { localMigrations } from '../../../db/local';
 import type { LocalDatabase } from './schema';
 
@@ -78,8 +78,8 @@ export async function migrateLocal(db: Kysely<any>): Promise<void> {
   const migrator = new Migrator({ db, provider });
   const known = new Set(Object.keys(localMigrations));
   // Kysely lists only migrations it knows; look at the table itself for ones it does not.
-  const tables = await db.introspection.getTables();
-  if (tables.some((t) => t.name === 'kysely_migration')) {
+  const table = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'kysely_migration'`.execute(db);
+  if (table.rows.length > 0) {
     const rows = await db.selectFrom('kysely_migration').select('name').execute();
     const unknown = rows.map((r: { name: string }) => r.name).filter((n: string) => !known.has(n));
     if (unknown.length > 0) {

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { METHOD_NAMES, type MethodName } from '../../src-shared/api/contract';
+import { API_ERROR_CODES } from '../../src-shared/errors';
+import { captureLogger, openTestDesk, PATIENT, type TestDesk } from '../../tests/helpers';
+
+/**
+ * Every ClinicApi method refuses malformed input with a typed, readable error — and neither the
+ * error nor any log line repeats what was typed (names, phone numbers, free text).
+ */
+const SECRET_NAME = 'Zorawar Qureshi-Thakkar';
+const SECRET_MOBILE = '9812398123';
+const SECRET_TEXT = 'complains of chest pain since Tuesday';
+
+/** Bad inputs for each method, with the field each must be refused on. */
+const BAD: Record<MethodName, Array<[unknown, string]>> = {
+  'setup.status': [[{ extra: SECRET_TEXT }, '_']],
+  'setup.createClinic': [
+    [{ clinic: {}, admin: {} }, 'clinic.legalName'],
+    [{ clinic: { legalName: SECRET_NAME, addressLine: 'x', city: 'Pune', stateCode: '27', pincode: '011001' }, admin: { displayName: SECRET_NAME, username: 'a', password: 'short' } }, 'clinic.pincode'],
+    [{ clinic: { legalName: 'Clinic', addressLine: 'Road 1', city: 'Pune', stateCode: '27', pincode: '411001', gstin: '27AAPFU0939F1ZW' }, admin: { displayName: 'Asha', username: 'asha', password: 'long enough' } }, 'clinic.gstin'],
+    [{ clinic: { legalName: 'Clinic', addressLine: 'Road 1', city: 'Pune', stateCode: '29', pincode: '411001', gstin: '27AAPFU0939F1ZV' }, admin: { displayName: 'Asha', username: 'asha', password: 'long enough' } }, 'clinic.gstin'],
+  ],
+  'auth.signIn': [
+    [{ username: SECRET_NAME, password: 'x' }, 'username'],
+    [{ username: 'asha' }, 'password'],
+  ],
+  'auth.session': [[{ token: SECRET_TEXT }, '_']],
+  'auth.unlock': [[{ password: 42 }, 'password']],
+  'auth.lock': [[[], '_']],
+  'auth.signOut': [['now', '_']],
+  'auth.changePassword': [[{ currentPassword: 'x', newPassword: 'short' }, 'newPassword']],
+  'clinic.get': [[{ id: 1 }, '_']],
+  'clinic.update': [
+    [{ legalName: SECRET_NAME, addressLine: 'Road 1', city: 'Pune', stateCode: '27', pincode: '411001', idleLockMinutes: 0 }, 'idleLockMinutes'],
+    [{ legalName: 'Clinic', addressLine: 'Road 1', city: 'Pune', stateCode: '99', pincode: '411001', idleLockMinutes: 10 }, 'stateCode'],
+  ],
+  'staff.list': [[{ includeInactive: 'yes' }, 'includeInactive']],
+  'staff.create': [
+    [{ displayName: SECRET_NAME, username: 'x', role: 'front_desk', password: 'password123' }, 'username'],
+    [{ displayName: SECRET_NAME, username: 'farah', role: 'superuser', password: 'password123' }, 'role'],
+    [{ displayName: SECRET_NAME, username: 'farah', role: 'pharmacy', password: 'password123' }, 'role'],
+    [{ displayName: '1234', username: 'farah', role: 'doctor', password: 'password123' }, 'displayName'],
+  ],
+  'staff.update': [[{ id: 'not-an-id', displayName: SECRET_NAME }, 'id']],
+  'staff.setActive': [[{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', active: 'no' }, 'active']],
+  'staff.resetPassword': [[{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', newPassword: '1234' }, 'newPassword']],
+  'patients.search': [
+    [{ query: 42 }, 'query'],
+    [{ query: SECRET_TEXT.repeat(5) }, 'query'],
+    [{ query: 'ram', limit: 10_000 }, 'limit'],
+  ],
+  'patients.get': [[{ id: SECRET_MOBILE }, 'id']],
+  'patients.findDuplicates': [[{ fullName: SECRET_NAME, mobile: '12345' }, 'mobile']],
+  'patients.register': [
+    [{ patient: { ...PATIENT, fullName: 'R' } }, 'patient.fullName'],
+    [{ patient: { ...PATIENT, fullName: `${SECRET_NAME} 007` } }, 'patient.fullName'],
+    [{ patient: { ...PATIENT, mobile: '5812398123' } }, 'patient.mobile'],
+    [{ patient: { ...PATIENT, mobile: SECRET_MOBILE + '9' } }, 'patient.mobile'],
+    [{ patient: { ...PATIENT, sex: 'unknown' } }, 'patient.sex'],
+    [{ patient: { ...PATIENT, dateOfBirth: '2026-02-30' } }, 'patient.dateOfBirth'],
+    [{ patient: { ...PATIENT, dateOfBirth: '2999-01-01' } }, 'patient.dateOfBirth'],
+    [{ patient: { ...PATIENT, dateOfBirth: null, ageYears: 131 } }, 'patient.ageYears'],
+    [{ patient: { ...PATIENT, dateOfBirth: null, ageYears: 4.5 } }, 'patient.ageYears'],
+    [{ patient: { ...PATIENT, email: 'ramesh@' } }, 'patient.email'],
+    [{ patient: { ...PATIENT, pincode: '56004' } }, 'patient.pincode'],
+    [{ patient: { ...PATIENT, stateCode: '00' } }, 'patient.stateCode'],
+    [{ patient: { ...PATIENT, abhaNumber: '1234' } }, 'patient.abhaNumber'],
+    [{ patient: { ...PATIENT, emergencyPhone: '12345' } }, 'patient.emergencyPhone'],
+    [{ patient: { ...PATIENT, consentMessages: 'yes' } }, 'patient.consentMessages'],
+    [{ patient: { ...PATIENT, addressLine: SECRET_TEXT.repeat(20) } }, 'patient.addressLine'],
+    [{}, 'patient'],
+  ],
+  'patients.update': [
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', changes: { mobile: SECRET_MOBILE.slice(0, 5) } }, 'changes.mobile'],
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', changes: { passwordHash: SECRET_TEXT } }, 'changes.passwordHash'],
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', changes: { dateOfBirth: null } }, 'changes.dateOfBirth'],
+    [{ id: 7, changes: {} }, 'id'],
+  ],
+  'patients.history': [[{ id: null }, 'id']],
+};
+
+let desk: TestDesk;
+const logs = captureLogger();
+beforeAll(async () => {
+  desk = await openTestDesk({ logger: logs });
+});
+afterAll(async () => desk.close());
+
+function assertNoEcho(text: string) {
+  for (const secret of [SECRET_NAME, 'Zorawar', 'Qureshi', SECRET_MOBILE, '98123', SECRET_TEXT, 'chest pain']) {
+    expect(text).not.toContain(secret);
+  }
+}
+
+describe('malformed input is refused with a typed, readable error', () => {
+  it('the table covers every ClinicApi method', () => {
+    expect(Object.keys(BAD).sort()).toEqual([...METHOD_NAMES].sort());
+  });
+
+  for (const method of METHOD_NAMES) {
+    it.each(BAD[method].map(([input, field], i) => ({ i, input, field })))(`${method} #$i → $field`, async ({ input, field }) => {
+      const r = await desk.core.call(method, input, { token: desk.adminToken });
+      expect(r.ok).toBe(false);
+      if (r.ok) return;
+      expect(r.error.code).toBe('validation');
+      expect(Object.keys(r.error.fields ?? {})).toContain(field);
+      expect(r.error.message.length).toBeGreaterThan(10);
+      expect(r.error.message).not.toMatch(/Invalid input|expected|received|ZodError|undefined|NaN|\[object/);
+      for (const m of Object.values(r.error.fields ?? {})) expect(m).toMatch(/^[A-Z].*[.…]$/);
+      assertNoEcho(JSON.stringify(r.error));
+    });
+  }
+
+  it('whatever arrives, every method answers with a result or a typed error and never throws', async () => {
+    const names = fc.constantFrom(...METHOD_NAMES.filter((m) => !['setup.createClinic', 'auth.signOut', 'auth.lock', 'staff.setActive', 'staff.update', 'staff.resetPassword'].includes(m)));
+    await fc.assert(
+      fc.asyncProperty(names, fc.anything({ withNullPrototype: true, withBigInt: true, withDate: true, withMap: true, withSet: true }), async (method, input) => {
+        const r = await desk.core.call(method, input, { token: desk.adminToken });
+        if (!r.ok) {
+          expect(API_ERROR_CODES).toContain(r.error.code);
+          expect(r.error.code).not.toBe('internal');
+          expect(r.error.message.length).toBeGreaterThan(5);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('unknown methods are refused in plain words', async () => {
+    const r = await desk.core.call('patients.deleteAll', {}, { token: desk.adminToken });
+    expect(r).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('no log line carries what was typed', () => {
+    expect(logs.lines.length).toBeGreaterThan(0);
+    assertNoEcho(logs.lines.join('\n'));
+  });
+});
