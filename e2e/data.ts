@@ -1,0 +1,42 @@
+/** What the end-to-end tests type. Every personal value here is checked to be absent from the logs. */
+export const CLINIC = {
+  legalName: 'Sunrise Health Clinic LLP',
+  tradeName: 'Sunrise Clinic',
+  address: '12, MG Road, Camp',
+  city: 'Pune',
+  state: 'Maharashtra',
+  pincode: '411001',
+  gstin: '27AAPFU0939F1ZV',
+};
+
+export const ADMIN = { name: 'Asha Kulkarni', username: 'asha', password: 'Sunrise@2026' };
+export const FRONT_DESK = { name: 'Farah Shaikh', username: 'farah', password: 'Reception#42' };
+
+export const PATIENT = {
+  fullName: 'Vikram Anand Deshmukh',
+  mobile: '9823456701',
+  email: 'vikram.deshmukh@example.in',
+  dateOfBirth: '14-08-1979',
+  city: 'Pune',
+  newCity: 'Nashik',
+  address: 'Flat 7, Shanti Nagar, Kothrud',
+  pincode: '411038',
+  emergencyName: 'Neha Deshmukh',
+  emergencyPhone: '9823456702',
+  abha: '91-2345-6789-0123',
+};
+
+export const PHI_VALUES = [
+  PATIENT.fullName,
+  'Vikram',
+  'Deshmukh',
+  PATIENT.mobile,
+  '98234 56701',
+  PATIENT.email,
+  PATIENT.address,
+  PATIENT.emergencyName,
+  PATIENT.emergencyPhone,
+  '91234567890123',
+  ADMIN.password,
+  FRONT_DESK.password,
+];

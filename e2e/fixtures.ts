@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { test as base, expect, type Page } from '@playwright/test';
+import { PHI_VALUES } from './data';
+
+/** A running desk in browser mode: its own data folder, its own host process, its logs captured. */
+export interface Desk {
+  url: string;
+  launchUrl: string;
+  dataDir: string;
+  logFile: string;
+  logs(): string;
+  /** Kills the host process (as a crash or power cut would) and starts it again on the same data. */
+  restart(): Promise<void>;
+}
+
+const ROOT = process.cwd(); // playwright runs from the repo root (playwright.config.ts)
+const OUTPUT = path.join(ROOT, 'e2e', 'output');
+
+async function startHost(dataDir: string, logFile: string, secret: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src-main', 'host', 'cli.ts'), '--data-dir', dataDir, '--port', '0'], {
+    cwd: ROOT,
+    env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const log = fs.createWriteStream(logFile, { flags: 'a' });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${out}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /Open this link in your browser: (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`host exited with ${code}:\n${out}`));
+    });
+  });
+  return { child, url };
+}
+
+export const test = base.extend<{ desk: Desk }>({
+  desk: async ({}, use, testInfo) => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-'));
+    const logDir = path.join(OUTPUT, 'host-logs');
+    fs.mkdirSync(logDir, { recursive: true });
+    const logFile = path.join(logDir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_')}.log`);
+    fs.writeFileSync(logFile, '');
+    const secret = randomBytes(18).toString('base64url');
+    let running = await startHost(dataDir, logFile, secret);
+    const desk: Desk = {
+      get url() {
+        return running.url;
+      },
+      get launchUrl() {
+        return `${running.url}/?k=${secret}`;
+      },
+      dataDir,
+      logFile,
+      logs: () => fs.readFileSync(logFile, 'utf8'),
+      async restart() {
+        running.child.kill('SIGKILL');
+        await new Promise((r) => running.child.once('exit', r));
+        running = await startHost(dataDir, logFile, secret);
+      },
+    };
+    await use(desk);
+    running.child.kill('SIGTERM');
+    await new Promise((r) => (running.child.exitCode !== null ? r(null) : running.child.once('exit', r)));
+    // No log line of the run may carry a patient's name, mobile number or other typed personal data.
+    const logs = desk.logs();
+    expect(logs.length).toBeGreaterThan(0);
+    for (const value of PHI_VALUES) expect(logs, `host log contains "${value}"`).not.toContain(value);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect };
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(OUTPUT, 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+}
