@@ -1,0 +1,88 @@
+/**
+ * Benchmark runner: `npm run bench -- <name> [options]`.
+ *
+ *   npm run bench -- patients                   1,000,000 patients, 1,000 searches, 300 registrations
+ *   npm run bench -- patients --count 100000    a smaller clinic
+ *   npm run bench -- patients --reuse           reuse a cached seeded database (same generator, seed, count, schema)
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULTS, runPatientsBench } from './patients';
+
+const benchDir = path.dirname(fileURLToPath(import.meta.url));
+
+interface Bench {
+  description: string;
+  run(args: string[]): Promise<void>;
+}
+
+function parseArgs(args: string[]): Map<string, string | true> {
+  const out = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument: ${a}`);
+    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (inline !== undefined) out.set(key, inline);
+    else if (args[i + 1] !== undefined && !args[i + 1]!.startsWith('--')) out.set(key, args[++i]!);
+    else out.set(key, true);
+  }
+  return out;
+}
+
+function intArg(args: Map<string, string | true>, key: string, fallback: number): number {
+  const v = args.get(key);
+  if (v === undefined) return fallback;
+  const n = Number(typeof v === 'string' ? v.replace(/_/g, '') : NaN);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`--${key} needs a whole number`);
+  return n;
+}
+
+const benches: Record<string, Bench> = {
+  patients: {
+    description: 'seed a desk with generated patients; patients.search and patients.register through the core vs the raw FTS5 floor',
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['count', 'seed', 'queries', 'warmup', 'registrations', 'reuse', 'no-full-check', 'out', 'seed-batch']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const count = intArg(args, 'count', DEFAULTS.count);
+      const out = args.get('out');
+      await runPatientsBench({
+        ...DEFAULTS,
+        dataDir: path.join(benchDir, '.data'),
+        count,
+        seed: intArg(args, 'seed', DEFAULTS.seed),
+        queries: intArg(args, 'queries', DEFAULTS.queries),
+        warmup: intArg(args, 'warmup', DEFAULTS.warmup),
+        registrations: intArg(args, 'registrations', DEFAULTS.registrations),
+        reuse: args.has('reuse'),
+        fullIntegrityCheck: !args.has('no-full-check'),
+        seedBatch: Math.max(1, intArg(args, 'seed-batch', DEFAULTS.seedBatch)),
+        // Only the standard run (1M, default seed) writes the committed result file unless told otherwise.
+        resultsFile:
+          typeof out === 'string'
+            ? path.resolve(out)
+            : count === DEFAULTS.count && !args.has('seed-batch')
+              ? path.join(benchDir, 'results', 'patients.json')
+              : path.join(benchDir, '.data', `patients-${count}.json`),
+        log: (line) => console.log(line),
+      });
+    },
+  },
+};
+
+async function main() {
+  const [name, ...rest] = process.argv.slice(2);
+  const bench = name ? benches[name] : undefined;
+  if (!bench) {
+    console.error(name ? `Unknown benchmark: ${name}` : 'Which benchmark?');
+    console.error('Available benchmarks (npm run bench -- <name>):');
+    for (const [n, b] of Object.entries(benches)) console.error(`  ${n.padEnd(10)} ${b.description}`);
+    process.exit(1);
+  }
+  await bench.run(rest);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});
