@@ -1,0 +1,71 @@
+import { useState } from 'react';
+import { createHashRouter, Navigate, RouterProvider } from 'react-router';
+import { useAuth, useSession } from './auth';
+import { AppLayout } from './AppLayout';
+import { LockOverlay } from './LockOverlay';
+import { useIdleLock } from './useIdleLock';
+import { PatientsScreen } from '../screens/patients/PatientsScreen';
+import { RegisterPatientScreen } from '../screens/patients/RegisterPatientScreen';
+import { PatientDetailScreen } from '../screens/patients/PatientDetailScreen';
+import { StaffScreen } from '../screens/staff/StaffScreen';
+import { ClinicSettingsScreen } from '../screens/settings/ClinicSettingsScreen';
+import { NotAllowed, NotFound } from '../screens/NotFound';
+import { Guard } from './Guard';
+
+function makeRouter() {
+  return createHashRouter([
+    {
+      path: '/',
+      element: <AppLayout />,
+      children: [
+        { index: true, element: <Navigate to="/patients" replace /> },
+        { path: 'patients', element: <PatientsScreen /> },
+        {
+          path: 'patients/new',
+          element: (
+            <Guard method="patients.register">
+              <RegisterPatientScreen />
+            </Guard>
+          ),
+        },
+        { path: 'patients/:id', element: <PatientDetailScreen /> },
+        {
+          path: 'staff',
+          element: (
+            <Guard method="staff.list">
+              <StaffScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'settings',
+          element: (
+            <Guard method="clinic.update">
+              <ClinicSettingsScreen />
+            </Guard>
+          ),
+        },
+        { path: 'not-allowed', element: <NotAllowed /> },
+        { path: '*', element: <NotFound /> },
+      ],
+    },
+  ]);
+}
+
+/** Everything after sign-in. The lock screen goes over it; the app underneath stays mounted. */
+export function SignedInApp() {
+  const { phase, lock } = useAuth();
+  const session = useSession();
+  const [router] = useState(makeRouter);
+  const locked = phase.kind === 'app' && phase.locked;
+  useIdleLock(session.idleLockMinutes, locked, () => void lock());
+
+  return (
+    <>
+      <div inert={locked} aria-hidden={locked || undefined} style={{ height: '100%' }}>
+        <RouterProvider router={router} />
+      </div>
+      {locked && <LockOverlay session={session} />}
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { Alert, Button, Center, Group, Loader, NumberInput, Paper, Stack, Title } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { notifications } from '@mantine/notifications';
+import { IconDeviceFloppy } from '@tabler/icons-react';
+import { useQueryClient } from '@tanstack/react-query';
+import { clinicApi } from '../../../../src-shared/api/contract';
+import type { ClinicInfo } from '../../../../src-shared/api/types';
+import { api, errorBody } from '../../api/client';
+import { keys, useClinic } from '../../api/queries';
+import { ApiErrorAlert } from '../../components/ApiErrorAlert';
+import { ClinicFields, CLINIC_PATHS, clinicInput, gstinHint, type ClinicFormValues } from '../../components/ClinicFields';
+import { PageHeader } from '../../components/PageHeader';
+import { useLeaveGuard } from '../../components/LeaveGuard';
+import { mapApiFieldErrors, zodFieldErrors, focusFirstError } from '../../lib/formErrors';
+
+type SettingsValues = ClinicFormValues & { idleLockMinutes: number | string };
+
+const schema = clinicApi['clinic.update'].input;
+
+function toValues(c: ClinicInfo): SettingsValues {
+  return {
+    legalName: c.legalName,
+    tradeName: c.tradeName ?? '',
+    addressLine: c.addressLine,
+    city: c.city,
+    stateCode: c.stateCode,
+    pincode: c.pincode,
+    phone: c.phone ?? '',
+    gstin: c.gstin ?? '',
+    timezone: c.timezone,
+    idleLockMinutes: c.idleLockMinutes,
+  };
+}
+
+function toInput(v: SettingsValues) {
+  return { ...clinicInput(v), idleLockMinutes: v.idleLockMinutes === '' ? Number.NaN : Number(v.idleLockMinutes) };
+}
+
+function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
+  const queryClient = useQueryClient();
+  const [message, setMessage] = useState<{ text: string; extra: string[]; tone: 'error' | 'info' } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const form = useForm<SettingsValues>({
+    initialValues: toValues(clinic),
+    validateInputOnBlur: true,
+    validate: (v) => {
+      const parsed = schema.safeParse(toInput(v));
+      const errors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      const g = gstinHint(v.gstin, v.stateCode);
+      if (g && !errors.gstin) errors.gstin = g;
+      return errors;
+    },
+  });
+  const leave = useLeaveGuard(form.isDirty());
+
+  const submit = form.onSubmit(async (v) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      const saved = await api.call('clinic.update', toInput(v));
+      queryClient.setQueryData(keys.clinic, saved);
+      form.setInitialValues(toValues(saved));
+      form.setValues(toValues(saved));
+      form.resetDirty(toValues(saved));
+      notifications.show({ color: 'teal', title: 'Saved', message: 'Clinic settings were updated.' });
+    } catch (e) {
+      const body = errorBody(e);
+      if (body.code === 'conflict' && body.reason === 'no_change') {
+        setMessage({ text: 'Nothing was changed.', extra: [], tone: 'info' });
+      } else {
+        const mapped = mapApiFieldErrors(body.fields, null, [...CLINIC_PATHS, 'idleLockMinutes']);
+        form.setErrors(mapped.errors);
+        focusFirstError();
+        setMessage({ text: body.message, extra: mapped.unmatched, tone: 'error' });
+      }
+    } finally {
+      setBusy(false);
+    }
+  }, focusFirstError);
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack gap="md">
+        <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} tone={message?.tone} onClose={() => setMessage(null)} />
+        <Paper withBorder radius="md" p="lg">
+          <Title order={3} fz="md" mb="sm">
+            Clinic
+          </Title>
+          <ClinicFields form={form} prefix="" />
+        </Paper>
+        <Paper withBorder radius="md" p="lg">
+          <Title order={3} fz="md" mb="sm">
+            Security
+          </Title>
+          <NumberInput
+            label="Idle lock (minutes)"
+            description="Lock the screen after this many minutes without mouse or keyboard use (1–240)"
+            allowDecimal={false}
+            allowNegative={false}
+            min={1}
+            max={240}
+            clampBehavior="none"
+            maw={320}
+            {...form.getInputProps('idleLockMinutes')}
+          />
+        </Paper>
+        <Group justify="flex-end" className="sticky-actions">
+          <Button variant="default" onClick={() => form.reset()} disabled={!form.isDirty()}>
+            Undo changes
+          </Button>
+          <Button type="submit" loading={busy} leftSection={<IconDeviceFloppy size={16} />}>
+            Save changes
+          </Button>
+        </Group>
+      </Stack>
+      {leave.modal}
+    </form>
+  );
+}
+
+/** #/settings — the clinic's details and the idle lock (administrators only). */
+export function ClinicSettingsScreen() {
+  const clinic = useClinic();
+  return (
+    <>
+      <PageHeader title="Clinic settings" subtitle="These details appear on bills and prescriptions" />
+      {clinic.isPending ? (
+        <Center py="xl">
+          <Loader />
+        </Center>
+      ) : clinic.isError ? (
+        <Alert color="red">{errorBody(clinic.error).message}</Alert>
+      ) : (
+        <SettingsForm clinic={clinic.data} />
+      )}
+    </>
+  );
+}
