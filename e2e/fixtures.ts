@@ -50,6 +50,7 @@ async function startHost(dataDir: string, logFile: string, secret: string): Prom
 }
 
 export const test = base.extend<{ desk: Desk }>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this pattern
   desk: async ({}, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-'));
     const logDir = path.join(OUTPUT, 'host-logs');
