@@ -6,6 +6,8 @@
  * number (children, a spouse, elderly parents), and register at different times, as they do at a clinic.
  */
 import { estimatedDateOfBirth } from '../src-shared/dates';
+import type { Sex } from '../src-shared/api/types';
+import type { PatientFields } from '../src-shared/domain/patients';
 import { CITIES, COMMUNITIES, BUILDINGS, EMAIL_DOMAINS, RELATIONS_TO_HEAD, STREETS, type City, type Community, type Region } from './indianData';
 
 /** Bump when the generated data changes: cached seeded databases are keyed by it. */
@@ -98,29 +100,15 @@ const zipf = (s: number) => <T>(items: readonly T[]) => new Weighted(items, (_it
 
 // ---- patients ---------------------------------------------------------------------------------
 
-export type Sex = 'female' | 'male' | 'other';
-
-/** One generated patient: the fields of a registration (PatientInput after parsing), plus when they registered. */
-export interface GeneratedPatient {
-  fullName: string;
-  sex: Sex;
+/**
+ * One generated patient: the fields of a registration (the shared PatientFields, with an exact or
+ * estimated date of birth always present), plus when they registered.
+ */
+export type GeneratedPatient = Omit<PatientFields, 'dateOfBirth' | 'consentMessagesAt' | 'consentDataProcessingAt'> & {
   dateOfBirth: string;
-  dobEstimated: boolean;
-  mobile: string;
-  email: string | null;
-  addressLine: string | null;
-  city: string | null;
-  stateCode: string | null;
-  pincode: string | null;
-  emergencyName: string | null;
-  emergencyRelation: string | null;
-  emergencyPhone: string | null;
-  abhaNumber: string | null;
-  consentMessages: boolean;
-  consentDataProcessing: boolean;
   /** Registration instant (ms since epoch); strictly increasing with the generation order. */
   registeredAtMs: number;
-}
+};
 
 type Role = 'head' | 'spouse' | 'child' | 'parent' | 'sibling';
 
