@@ -36,6 +36,24 @@ export const PERMISSIONS = {
   'patients.register': DESK,
   'patients.update': DESK,
   'patients.history': DESK,
+  'doctors.list': ALL_STAFF,
+  'doctors.saveProfile': ADMIN,
+  'schedules.get': ALL_STAFF,
+  'schedules.setWeekly': ADMIN,
+  'schedules.addException': ADMIN,
+  'schedules.removeException': ADMIN,
+  'holidays.list': ALL_STAFF,
+  'holidays.add': ADMIN,
+  'holidays.remove': ADMIN,
+  'appointments.day': ['admin', 'front_desk', 'doctor'],
+  'appointments.week': ['admin', 'front_desk', 'doctor'],
+  'appointments.get': ['admin', 'front_desk', 'doctor'],
+  'appointments.queue': ['admin', 'front_desk', 'doctor'],
+  'appointments.book': DESK,
+  'appointments.walkIn': DESK,
+  // Which lifecycle events a role may send is the machine's decision (its guards), not this table's.
+  'appointments.transition': ['admin', 'front_desk', 'doctor'],
+  'appointments.reschedule': DESK,
 } as const satisfies Record<MethodName, Access>;
 
 /** Methods a locked session may still call (to unlock, or to give up and sign out). */

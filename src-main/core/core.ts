@@ -16,6 +16,8 @@ import { authHandlers } from './handlers/auth';
 import { clinicHandlers } from './handlers/clinic';
 import { patientHandlers } from './handlers/patients';
 import { staffHandlers } from './handlers/staff';
+import { scheduleHandlers } from './handlers/schedules';
+import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
 import { clinicFromRow } from './mappers';
 import { silentLogger, type Logger } from './log';
 
@@ -26,6 +28,8 @@ export interface CoreOptions {
   clock?: () => Date;
   scrypt?: ScryptParams;
   integrityCheck?: IntegrityCheck;
+  /** How often lapsed appointment holds are released (ms). */
+  holdSweepMs?: number;
 }
 
 export interface ClinicCore {
@@ -37,7 +41,7 @@ export interface ClinicCore {
   close(): Promise<void>;
 }
 
-const handlers = mergeHandlers(authHandlers, clinicHandlers, staffHandlers, patientHandlers);
+const handlers = mergeHandlers(authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers);
 
 export const DB_FILE_NAME = 'clinicdesk.sqlite';
 
@@ -92,6 +96,23 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
     },
   };
   log.log('info', 'core.opened', { deviceId });
+
+  // Holds expire by themselves: the core releases lapsed holds every few seconds, as the system.
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const clinic = await deps.clinic();
+      if (clinic) await expireLapsedHolds(deps, clinic.id);
+    } catch (err) {
+      log.log('error', 'core.hold_sweep_failed', { error: err instanceof Error ? err.name : 'unknown' });
+    } finally {
+      sweeping = false;
+    }
+  };
+  const sweeper = setInterval(() => void sweep(), options.holdSweepMs ?? 10_000);
+  sweeper.unref();
 
   async function call(method: string, input: unknown, auth: { token?: string | null }): Promise<ApiResult<unknown>> {
     const started = performance.now();
@@ -148,6 +169,8 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
       return () => listeners.delete(listener);
     },
     async close() {
+      clearInterval(sweeper);
+      while (sweeping) await new Promise((r) => setTimeout(r, 5));
       listeners.clear();
       await opened.close();
     },

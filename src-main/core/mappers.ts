@@ -16,6 +16,7 @@ export function clinicFromRow(r: Selectable<ClinicsTable>): ClinicInfo {
     gstin: r.gstin,
     timezone: r.timezone,
     idleLockMinutes: r.idle_lock_minutes,
+    noShowGraceMinutes: r.no_show_grace_minutes ?? 15,
     updatedAt: r.updated_at,
   };
 }

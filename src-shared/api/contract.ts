@@ -1,6 +1,20 @@
 import { z } from 'zod';
 import { ASSIGNABLE_ROLES } from '../roles';
-import type { AuditEntry, ClinicInfo, Patient, PatientSearchResult, PatientSummary, SessionInfo, StaffMember } from './types';
+import type {
+  Appointment,
+  AppointmentSummary,
+  AuditEntry,
+  ClinicInfo,
+  DayView,
+  DoctorProfile,
+  DoctorSchedule,
+  Holiday,
+  Patient,
+  PatientSearchResult,
+  PatientSummary,
+  SessionInfo,
+  StaffMember,
+} from './types';
 import {
   idField,
   indianMobile,
@@ -137,6 +151,35 @@ export const patientChanges = z
     return out as PatientChanges;
   });
 
+// ---- appointments ---------------------------------------------------------------------------
+const minutesOfDay = (what: string) =>
+  z.number({ error: `${what} must be a time of day.` }).int(`${what} must be whole minutes.`).min(0, `${what} must be a time of day.`).max(1440, `${what} must be a time of day.`);
+
+export const weeklySessionFields = z
+  .object({
+    weekday: z.number({ error: 'Choose a weekday.' }).int().min(1, 'Choose a weekday.').max(7, 'Choose a weekday.'),
+    startMinutes: minutesOfDay('Start time'),
+    endMinutes: minutesOfDay('End time'),
+    slotMinutes: z.number({ error: 'Slot length must be minutes.' }).int().min(5, 'Slots are at least 5 minutes.').max(240, 'Slots are at most 4 hours.'),
+    capacity: z.number({ error: 'Capacity must be a number.' }).int().min(1, 'Capacity is at least 1 patient.').max(50, 'Capacity is at most 50 patients.').default(1),
+  })
+  .refine((s) => s.endMinutes > s.startMinutes, { path: ['endMinutes'], message: 'The session must end after it starts.' });
+
+export const APPOINTMENT_TYPES = ['new', 'follow_up', 'procedure'] as const;
+export const APPOINTMENT_EVENTS = [
+  'appointment.hold',
+  'appointment.confirm',
+  'appointment.expireHold',
+  'appointment.checkIn',
+  'appointment.startConsult',
+  'appointment.complete',
+  'appointment.markNoShow',
+  'appointment.overrideNoShow',
+  'appointment.cancel',
+] as const;
+
+const appointmentType = z.enum(APPOINTMENT_TYPES, { error: 'Choose new, follow-up or procedure.' });
+
 // ---- the contract ---------------------------------------------------------------------------
 export const clinicApi = {
   'setup.status': query<{ needsSetup: boolean; clinicName: string | null }>()(none),
@@ -163,6 +206,12 @@ export const clinicApi = {
           .int('Idle lock must be whole minutes.')
           .min(1, 'Idle lock must be at least 1 minute.')
           .max(240, 'Idle lock can be at most 240 minutes.'),
+        noShowGraceMinutes: z
+          .number({ error: 'No-show grace must be a number of minutes.' })
+          .int('No-show grace must be whole minutes.')
+          .min(0, 'No-show grace cannot be negative.')
+          .max(240, 'No-show grace can be at most 240 minutes.')
+          .optional(),
       }),
     ),
   ),
@@ -194,6 +243,81 @@ export const clinicApi = {
   ),
   'patients.update': command<Patient>()(z.object({ id: idField('Patient'), changes: patientChanges })),
   'patients.history': query<AuditEntry[]>()(z.object({ id: idField('Patient') })),
+
+  'doctors.list': query<DoctorProfile[]>()(z.object({ includeInactive: z.boolean().default(false) }).strict()),
+  'doctors.saveProfile': command<DoctorProfile>()(
+    z.object({
+      staffId: idField('Doctor'),
+      specialty: text('Specialty', 2, 80),
+      registrationNumber: text('Registration number', 3, 40),
+      consultationFeePaise: z.number({ error: 'Fee must be an amount.' }).int('Fee must be whole paise.').min(0, 'Fee cannot be negative.').max(10_000_000, 'Fee is too large.'),
+      room: optionalText('Room', 40),
+    }),
+  ),
+  'schedules.get': query<DoctorSchedule>()(z.object({ doctorId: idField('Doctor') })),
+  'schedules.setWeekly': command<DoctorSchedule>()(
+    z.object({ doctorId: idField('Doctor'), sessions: z.array(weeklySessionFields, { error: 'Give the weekly sessions.' }).max(50, 'That is too many sessions.') }),
+  ),
+  'schedules.addException': command<DoctorSchedule>()(
+    z
+      .object({
+        doctorId: idField('Doctor'),
+        date: isoDate('Date'),
+        kind: z.enum(['leave', 'extra'], { error: 'Choose leave or extra session.' }),
+        startMinutes: minutesOfDay('Start time').nullable().default(null),
+        endMinutes: minutesOfDay('End time').nullable().default(null),
+        slotMinutes: z.number().int().min(5, 'Slots are at least 5 minutes.').max(240, 'Slots are at most 4 hours.').nullable().default(null),
+        capacity: z.number().int().min(1, 'Capacity is at least 1 patient.').max(50, 'Capacity is at most 50 patients.').nullable().default(null),
+        reason: optionalText('Reason', 200),
+      })
+      .superRefine((e, ctx) => {
+        if (e.kind === 'extra' && (e.startMinutes === null || e.endMinutes === null || e.slotMinutes === null)) {
+          ctx.addIssue({ code: 'custom', path: ['startMinutes'], message: 'An extra session needs a start, an end and a slot length.' });
+        }
+        if ((e.startMinutes === null) !== (e.endMinutes === null)) {
+          ctx.addIssue({ code: 'custom', path: ['endMinutes'], message: 'Give both a start and an end time, or neither for the whole day.' });
+        }
+        if (e.startMinutes !== null && e.endMinutes !== null && e.endMinutes <= e.startMinutes) {
+          ctx.addIssue({ code: 'custom', path: ['endMinutes'], message: 'The end must be after the start.' });
+        }
+      }),
+  ),
+  'schedules.removeException': command<DoctorSchedule>()(z.object({ id: idField('Exception') })),
+  'holidays.list': query<Holiday[]>()(z.object({ year: z.number().int().min(2000).max(2100).optional() }).strict()),
+  'holidays.add': command<Holiday>()(z.object({ date: isoDate('Date'), name: text('Holiday name', 2, 80) })),
+  'holidays.remove': command<{ removed: true }>()(z.object({ id: idField('Holiday') })),
+
+  'appointments.day': query<DayView>()(z.object({ date: isoDate('Date'), doctorIds: z.array(idField('Doctor')).max(100).optional() })),
+  'appointments.week': query<DayView[]>()(z.object({ doctorId: idField('Doctor'), weekStart: isoDate('Week start') })),
+  'appointments.get': query<Appointment>()(z.object({ id: idField('Appointment') })),
+  'appointments.queue': query<AppointmentSummary[]>()(z.object({ doctorId: idField('Doctor').optional() }).strict()),
+  'appointments.book': command<Appointment>()(
+    z.object({
+      doctorId: idField('Doctor'),
+      patientId: idField('Patient'),
+      date: isoDate('Date'),
+      startMinutes: minutesOfDay('Slot time'),
+      type: appointmentType.default('new'),
+      deskNotes: optionalText('Notes for the desk', 500),
+      /** confirm (default), hold for pre-payment, or leave requested. */
+      mode: z.enum(['confirm', 'hold', 'request'], { error: 'Choose confirm, hold or request.' }).default('confirm'),
+      holdMinutes: z.number().int().min(1, 'A hold lasts at least 1 minute.').max(1440, 'A hold lasts at most a day.').default(15),
+    }),
+  ),
+  'appointments.walkIn': command<Appointment>()(
+    z.object({ doctorId: idField('Doctor'), patientId: idField('Patient'), type: appointmentType.default('new'), deskNotes: optionalText('Notes for the desk', 500) }),
+  ),
+  'appointments.transition': command<Appointment>()(
+    z.object({
+      id: idField('Appointment'),
+      event: z.enum(APPOINTMENT_EVENTS, { error: 'That action is not known.' }),
+      reason: optionalText('Reason', 300),
+      holdMinutes: z.number().int().min(1, 'A hold lasts at least 1 minute.').max(1440, 'A hold lasts at most a day.').default(15),
+    }),
+  ),
+  'appointments.reschedule': command<Appointment>()(
+    z.object({ id: idField('Appointment'), date: isoDate('Date'), startMinutes: minutesOfDay('Slot time'), reason: optionalText('Reason', 300) }),
+  ),
 } as const;
 
 export type ClinicApiContract = typeof clinicApi;

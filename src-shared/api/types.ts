@@ -14,6 +14,8 @@ export interface ClinicInfo {
   gstin: string | null;
   timezone: string;
   idleLockMinutes: number;
+  /** Minutes after a slot starts before the desk may mark a no-show. */
+  noShowGraceMinutes: number;
   updatedAt: string;
 }
 
@@ -101,4 +103,112 @@ export interface AuditEntry {
   userId: string;
   userName: string;
   changes: AuditChange[];
+}
+
+export interface DoctorProfile {
+  staffId: string;
+  displayName: string;
+  active: boolean;
+  /** False until an admin has filled in the profile. */
+  hasProfile: boolean;
+  specialty: string | null;
+  registrationNumber: string | null;
+  consultationFeePaise: number | null;
+  room: string | null;
+}
+
+export interface WeeklySessionInfo {
+  id: string;
+  weekday: number;
+  startMinutes: number;
+  endMinutes: number;
+  slotMinutes: number;
+  capacity: number;
+}
+
+export interface ScheduleExceptionInfo {
+  id: string;
+  date: string;
+  kind: 'leave' | 'extra';
+  startMinutes: number | null;
+  endMinutes: number | null;
+  slotMinutes: number | null;
+  capacity: number | null;
+  reason: string | null;
+}
+
+export interface DoctorSchedule {
+  doctorId: string;
+  weekly: WeeklySessionInfo[];
+  exceptions: ScheduleExceptionInfo[];
+}
+
+export interface Holiday {
+  id: string;
+  date: string;
+  name: string;
+}
+
+export type AppointmentStatusName = 'requested' | 'tentative' | 'confirmed' | 'checked_in' | 'in_consult' | 'completed' | 'no_show' | 'cancelled';
+export type AppointmentType = 'new' | 'follow_up' | 'procedure';
+
+export interface AppointmentSummary {
+  id: string;
+  doctorId: string;
+  patientId: string;
+  patientName: string;
+  patientMrn: string;
+  date: string;
+  startMinutes: number | null;
+  endMinutes: number | null;
+  kind: 'slot' | 'walk_in';
+  type: AppointmentType;
+  status: AppointmentStatusName;
+  token: number | null;
+  checkedInAt: string | null;
+  holdExpiresAt: string | null;
+  deskNotes: string | null;
+  /** Exactly the lifecycle events the signed-in user may send now (the UI shows only these). */
+  allowedEvents: string[];
+}
+
+export interface AppointmentTransition {
+  id: string;
+  at: string;
+  event: string;
+  fromStatus: AppointmentStatusName | null;
+  toStatus: AppointmentStatusName;
+  reason: string | null;
+  userName: string;
+  details: Record<string, unknown> | null;
+}
+
+export interface Appointment extends AppointmentSummary {
+  cancelReason: string | null;
+  createdAt: string;
+  updatedAt: string;
+  timeline: AppointmentTransition[];
+}
+
+export interface DaySlot {
+  startMinutes: number;
+  endMinutes: number;
+  capacity: number;
+  appointments: AppointmentSummary[];
+}
+
+export interface DoctorDay {
+  doctor: DoctorProfile;
+  slots: DaySlot[];
+  /** Walk-ins and appointments outside today's slots (e.g. booked before a leave was added). */
+  unslotted: AppointmentSummary[];
+}
+
+export interface DayView {
+  date: string;
+  isHoliday: boolean;
+  holidayName: string | null;
+  doctors: DoctorDay[];
+  /** Checked-in patients waiting, in token order per doctor. */
+  waiting: AppointmentSummary[];
 }

@@ -32,6 +32,7 @@ export interface ClinicsTable extends Conventions {
   gstin: string | null;
   timezone: string;
   idle_lock_minutes: number;
+  no_show_grace_minutes: Generated<number>;
 }
 
 export interface StaffTable extends Conventions {
@@ -95,7 +96,80 @@ export interface SignInThrottleTable {
   locked_until: string | null;
 }
 
+export interface DoctorProfilesTable extends Conventions {
+  id: string;
+  staff_id: string;
+  specialty: string;
+  registration_number: string;
+  consultation_fee_paise: number;
+  room: string | null;
+}
+
+export interface ScheduleSessionsTable extends Conventions {
+  id: string;
+  doctor_id: string;
+  weekday: number;
+  start_minutes: number;
+  end_minutes: number;
+  slot_minutes: number;
+  capacity: number;
+}
+
+export interface ScheduleExceptionsTable extends Conventions {
+  id: string;
+  doctor_id: string;
+  date: string;
+  kind: 'leave' | 'extra';
+  start_minutes: number | null;
+  end_minutes: number | null;
+  slot_minutes: number | null;
+  capacity: number | null;
+  reason: string | null;
+}
+
+export interface ClinicHolidaysTable extends Conventions {
+  id: string;
+  date: string;
+  name: string;
+}
+
+export interface AppointmentsTable extends Conventions {
+  id: string;
+  patient_id: string;
+  doctor_id: string;
+  date: string;
+  start_minutes: number | null;
+  end_minutes: number | null;
+  kind: 'slot' | 'walk_in';
+  type: 'new' | 'follow_up' | 'procedure';
+  status: string;
+  machine_version: number;
+  hold_expires_at: string | null;
+  token: number | null;
+  checked_in_at: string | null;
+  desk_notes: string | null;
+  cancel_reason: string | null;
+}
+
+export interface AppointmentTransitionsTable extends Conventions {
+  id: string;
+  appointment_id: string;
+  at: string;
+  user_id: string;
+  event: string;
+  from_status: string | null;
+  to_status: string;
+  reason: string | null;
+  details: string | null;
+}
+
 export interface LocalDatabase {
+  doctor_profiles: DoctorProfilesTable;
+  schedule_sessions: ScheduleSessionsTable;
+  schedule_exceptions: ScheduleExceptionsTable;
+  clinic_holidays: ClinicHolidaysTable;
+  appointments: AppointmentsTable;
+  appointment_transitions: AppointmentTransitionsTable;
   device: DeviceTable;
   clinics: ClinicsTable;
   staff: StaffTable;

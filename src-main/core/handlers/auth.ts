@@ -100,6 +100,7 @@ export const authHandlers: Pick<
           gstin: clinic.gstin,
           timezone: clinic.timezone,
           idle_lock_minutes: 10,
+          no_show_grace_minutes: 15,
           ...conventions,
         };
         // Checked again inside the transaction: two first-run screens cannot both create a clinic.

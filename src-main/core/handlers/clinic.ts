@@ -26,6 +26,7 @@ export const clinicHandlers: Pick<Handlers, 'clinic.get' | 'clinic.update'> = {
         gstin: input.gstin,
         timezone: input.timezone,
         idle_lock_minutes: input.idleLockMinutes,
+        no_show_grace_minutes: input.noShowGraceMinutes ?? row.no_show_grace_minutes,
         updated_at: now,
         updated_by: ctx.session!.userId,
       };
