@@ -78,6 +78,42 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
     [{ id: 7, changes: {} }, 'id'],
   ],
   'patients.history': [[{ id: null }, 'id']],
+  'doctors.list': [[{ includeInactive: 'all' }, 'includeInactive']],
+  'doctors.saveProfile': [
+    [{ staffId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', specialty: 'GP', registrationNumber: 'MMC-1', consultationFeePaise: -5, room: '' }, 'consultationFeePaise'],
+    [{ staffId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', specialty: 'G', registrationNumber: 'MMC-1', consultationFeePaise: 500 }, 'specialty'],
+  ],
+  'schedules.get': [[{ doctorId: SECRET_NAME }, 'doctorId']],
+  'schedules.setWeekly': [
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', sessions: [{ weekday: 8, startMinutes: 540, endMinutes: 600, slotMinutes: 15 }] }, 'sessions.0.weekday'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', sessions: [{ weekday: 1, startMinutes: 600, endMinutes: 540, slotMinutes: 15 }] }, 'sessions.0.endMinutes'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', sessions: [{ weekday: 1, startMinutes: 540, endMinutes: 600, slotMinutes: 2 }] }, 'sessions.0.slotMinutes'],
+  ],
+  'schedules.addException': [
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-31', kind: 'leave' }, 'date'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', kind: 'extra' }, 'startMinutes'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', kind: 'holiday', reason: SECRET_TEXT }, 'kind'],
+  ],
+  'schedules.removeException': [[{ id: 42 }, 'id']],
+  'holidays.list': [[{ year: 1999 }, 'year']],
+  'holidays.add': [[{ date: 'tomorrow', name: 'Diwali' }, 'date']],
+  'holidays.remove': [[{}, 'id']],
+  'appointments.day': [[{ date: '25-11-2026' }, 'date']],
+  'appointments.week': [[{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', weekStart: '2026-13-01' }, 'weekStart']],
+  'appointments.get': [[{ id: SECRET_MOBILE }, 'id']],
+  'appointments.queue': [[{ doctorId: 'dr-rao' }, 'doctorId']],
+  'appointments.book': [
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: 1500 }, 'startMinutes'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: 600, type: 'surgery' }, 'type'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: 600, mode: 'hold', holdMinutes: 0 }, 'holdMinutes'],
+    [{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: 600, deskNotes: SECRET_TEXT.repeat(20) }, 'deskNotes'],
+  ],
+  'appointments.walkIn': [[{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', patientId: SECRET_NAME }, 'patientId']],
+  'appointments.transition': [
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', event: 'appointment.teleport' }, 'event'],
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', event: 'appointment.cancel', reason: SECRET_TEXT.repeat(10) }, 'reason'],
+  ],
+  'appointments.reschedule': [[{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: -15 }, 'startMinutes']],
 };
 
 let desk: TestDesk;

@@ -303,17 +303,18 @@ export const appointmentHandlers: Pick<
         deleted_at: null,
       };
       const who = { userId: ctx.session!.userId, clinicId };
-      await recordTransition(trx, who, now, { appointmentId: id, event: 'appointment.request', from: null, to: 'requested', details: { date: input.date, start: formatMinutes(slot.startMinutes) } });
+      const steps: TransitionRecord[] = [{ appointmentId: id, event: 'appointment.request', from: null, to: 'requested', details: { date: input.date, start: formatMinutes(slot.startMinutes) } }];
       let status: AppointmentStatus = 'requested';
       if (input.mode !== 'request') {
         const holdExpiresAt = new Date(Date.parse(now) + input.holdMinutes * 60_000).toISOString();
         const event: AppointmentEvent = input.mode === 'hold' ? { type: 'appointment.hold', holdExpiresAt, ...actor } : { type: 'appointment.confirm', ...actor };
         const to = decide(status, machineContext(row, grace), event);
         if (input.mode === 'hold') row.hold_expires_at = holdExpiresAt;
-        await recordTransition(trx, who, now, { appointmentId: id, event: event.type, from: status, to, details: input.mode === 'hold' ? { holdExpiresAt } : undefined });
+        steps.push({ appointmentId: id, event: event.type, from: status, to, details: input.mode === 'hold' ? { holdExpiresAt } : undefined });
         status = to;
       }
       await trx.insertInto('appointments').values({ ...row, status }).execute();
+      for (const step of steps) await recordTransition(trx, who, now, step);
       return {
         result: null,
         audit: [{ action: 'appointment.booked', entityType: 'appointment', entityId: id, changes: [{ field: 'status', before: null, after: status }] }],
