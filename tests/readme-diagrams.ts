@@ -1,0 +1,14 @@
+import { appointmentMachine } from '../src-shared/machines/appointment';
+import { mermaidStateDiagram } from '../src-shared/machines/diagram';
+
+const MACHINES = { appointment: appointmentMachine };
+
+/** README.md with each `<!-- diagram:NAME -->` … `<!-- /diagram:NAME -->` block regenerated from its machine. */
+export function readmeWithDiagrams(readme: string): string {
+  let out = readme;
+  for (const [name, machine] of Object.entries(MACHINES)) {
+    const re = new RegExp(`(<!-- diagram:${name} -->)[\\s\\S]*?(<!-- /diagram:${name} -->)`);
+    out = out.replace(re, `$1\n\`\`\`mermaid\n${mermaidStateDiagram(machine)}\n\`\`\`\n$2`);
+  }
+  return out;
+}
