@@ -44,7 +44,7 @@ export class SignInScreen {
 export class AppShell {
   constructor(private readonly page: Page) {}
 
-  nav(name: 'Patients' | 'Staff' | 'Clinic settings') {
+  nav(name: 'Patients' | 'Staff' | 'Clinic settings' | 'Appointments' | 'Schedules' | 'My queue' | 'Doctor queue') {
     return this.page.getByRole('link', { name, exact: true });
   }
 
@@ -122,5 +122,105 @@ export class RegisterPatientScreen {
 
   async submit() {
     await this.page.getByRole('button', { name: 'Register patient' }).click();
+  }
+}
+
+export class SchedulesScreen {
+  constructor(private readonly page: Page) {}
+
+  /** Replaces the shown doctor's weekly template with one session on the given weekdays. */
+  async addWeeklySession(days: string[], start: string, end: string, slotMinutes: number, capacity: number) {
+    const p = this.page;
+    for (const d of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+      const box = p.getByRole('checkbox', { name: d, exact: true });
+      if (days.includes(d)) await box.check();
+      else await box.uncheck();
+    }
+    await p.getByLabel('Start', { exact: true }).fill(start);
+    await p.getByLabel('End', { exact: true }).fill(end);
+    await p.getByLabel('Slot length (min)', { exact: true }).fill(String(slotMinutes));
+    await p.getByLabel('Capacity', { exact: true }).fill(String(capacity));
+    await p.getByRole('button', { name: 'Add session' }).click();
+  }
+
+  async saveWeekly() {
+    await this.page.getByRole('button', { name: 'Save weekly schedule' }).click();
+    await expect(this.page.getByText('The weekly schedule was saved.')).toBeVisible();
+  }
+}
+
+/** Minutes after midnight now, in the clinic's time zone. */
+export function clinicNowMinutes(timeZone = 'Asia/Kolkata'): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date());
+  const get = (t: string) => Number(parts.find((x) => x.type === t)?.value ?? 0);
+  return get('hour') * 60 + get('minute');
+}
+
+export const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+
+export class DayViewScreen {
+  constructor(private readonly page: Page) {}
+
+  column(doctor: string) {
+    return this.page.getByRole('region', { name: doctor, exact: true });
+  }
+
+  freeSlot(doctor: string, time: string) {
+    return this.page.getByRole('button', { name: `Book ${doctor} at ${time}`, exact: true });
+  }
+
+  slot(doctor: string, time: string) {
+    return this.column(doctor).locator(`[data-slot="${time}"]`);
+  }
+
+  get waitingRoom() {
+    return this.page.getByRole('region', { name: 'Waiting room' });
+  }
+
+  get dialog() {
+    return this.page.getByRole('dialog');
+  }
+
+  async pickPatient(search: string, name: string) {
+    const input = this.dialog.getByLabel('Find patient');
+    await expect(input).toBeFocused();
+    await input.fill(search);
+    await expect(this.dialog.getByRole('option', { name: new RegExp(name) })).toBeVisible();
+    await input.press('ArrowDown');
+    await input.press('ArrowUp');
+    await input.press('Enter');
+    await expect(this.dialog.getByTestId('picked-patient')).toHaveText(name);
+  }
+
+  /** Opens the Book appointment dialog on a free slot and picks the patient. */
+  async startBooking(doctor: string, time: string, search: string, name: string) {
+    await this.freeSlot(doctor, time).scrollIntoViewIfNeeded();
+    await this.freeSlot(doctor, time).click();
+    await expect(this.page.getByRole('dialog', { name: 'Book appointment' })).toBeVisible();
+    await this.pickPatient(search, name);
+  }
+
+  async openAppointment(doctor: string, time: string, name: string) {
+    const chip = this.slot(doctor, time).getByRole('button', { name: new RegExp(name) });
+    await chip.scrollIntoViewIfNeeded();
+    await chip.click();
+    await expect(this.page.getByRole('dialog', { name: 'Appointment' })).toBeVisible();
+  }
+
+  actions() {
+    return this.dialog.getByRole('group', { name: 'Actions' }).getByRole('button');
+  }
+
+  async act(label: string) {
+    await this.dialog.getByRole('button', { name: label, exact: true }).click();
+  }
+
+  timeline() {
+    return this.dialog.getByRole('table', { name: 'Timeline' });
+  }
+
+  async close() {
+    await this.page.keyboard.press('Escape');
+    await expect(this.dialog).toHaveCount(0);
   }
 }

@@ -36,3 +36,47 @@ export function useStaff() {
 export function useClinic() {
   return useQuery({ queryKey: keys.clinic, queryFn: () => api.call('clinic.get', {}) });
 }
+
+// ---- doctors, schedules, appointments -------------------------------------------------------
+export const apptKeys = {
+  doctors: ['doctors', 'list'] as const,
+  schedule: (doctorId: string) => ['schedules', doctorId] as const,
+  holidays: ['holidays', 'list'] as const,
+  day: (date: string) => ['appointments', 'day', date] as const,
+  week: (doctorId: string, weekStart: string) => ['appointments', 'week', doctorId, weekStart] as const,
+  one: (id: string) => ['appointments', 'one', id] as const,
+  queue: (doctorId: string | null) => ['appointments', 'queue', doctorId ?? 'me'] as const,
+};
+
+export function useDoctors() {
+  return useQuery({ queryKey: apptKeys.doctors, queryFn: () => api.call('doctors.list', { includeInactive: false }) });
+}
+
+export function useSchedule(doctorId: string | null) {
+  return useQuery({ queryKey: apptKeys.schedule(doctorId ?? ''), queryFn: () => api.call('schedules.get', { doctorId: doctorId! }), enabled: !!doctorId });
+}
+
+export function useHolidays() {
+  return useQuery({ queryKey: apptKeys.holidays, queryFn: () => api.call('holidays.list', {}) });
+}
+
+export function useDayView(date: string) {
+  return useQuery({ queryKey: apptKeys.day(date), queryFn: () => api.call('appointments.day', { date }), placeholderData: keepPreviousData, staleTime: 5_000, refetchInterval: 30_000 });
+}
+
+export function useWeekView(doctorId: string | null, weekStart: string) {
+  return useQuery({
+    queryKey: apptKeys.week(doctorId ?? '', weekStart),
+    queryFn: () => api.call('appointments.week', { doctorId: doctorId!, weekStart }),
+    enabled: !!doctorId,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useAppointment(id: string | null) {
+  return useQuery({ queryKey: apptKeys.one(id ?? ''), queryFn: () => api.call('appointments.get', { id: id! }), enabled: !!id, staleTime: 0 });
+}
+
+export function useQueue(doctorId: string | null) {
+  return useQuery({ queryKey: apptKeys.queue(doctorId), queryFn: () => api.call('appointments.queue', doctorId ? { doctorId } : {}), staleTime: 0 });
+}

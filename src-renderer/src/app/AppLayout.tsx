@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { AppShell, Badge, Box, Button, Divider, Group, Kbd, NavLink, Stack, Text, ThemeIcon, Tooltip } from '@mantine/core';
-import { IconBuildingHospital, IconCloudOff, IconLock, IconLogout, IconSettings, IconStethoscope, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { IconCalendarEvent, IconCalendarTime, IconListNumbers, IconBuildingHospital, IconCloudOff, IconLock, IconLogout, IconSettings, IconStethoscope, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { ROLE_LABELS } from '../../../src-shared/roles';
 import { useAuth, useSession } from './auth';
@@ -94,6 +94,21 @@ export function AppLayout() {
       <AppShell.Navbar p="sm">
         <AppShell.Section grow component="nav" aria-label="Main">
           <NavLink component={Link} to="/patients" label="Patients" leftSection={<IconUsers size={18} />} active={at('/patients')} />
+          {can('appointments.day') && (
+            <NavLink component={Link} to="/appointments" label="Appointments" leftSection={<IconCalendarEvent size={18} />} active={at('/appointments')} />
+          )}
+          {can('appointments.queue') && (
+            <NavLink
+              component={Link}
+              to="/queue"
+              label={session.user.role === 'doctor' ? 'My queue' : 'Doctor queue'}
+              leftSection={<IconListNumbers size={18} />}
+              active={at('/queue')}
+            />
+          )}
+          {can('schedules.setWeekly') && (
+            <NavLink component={Link} to="/schedules" label="Schedules" leftSection={<IconCalendarTime size={18} />} active={at('/schedules')} />
+          )}
           {can('staff.list') && <NavLink component={Link} to="/staff" label="Staff" leftSection={<IconUsersGroup size={18} />} active={at('/staff')} />}
           {can('clinic.update') && (
             <NavLink component={Link} to="/settings" label="Clinic settings" leftSection={<IconSettings size={18} />} active={at('/settings')} />

@@ -11,6 +11,9 @@ import { StaffScreen } from '../screens/staff/StaffScreen';
 import { ClinicSettingsScreen } from '../screens/settings/ClinicSettingsScreen';
 import { NotAllowed, NotFound } from '../screens/NotFound';
 import { Guard } from './Guard';
+import { SchedulesScreen } from '../screens/schedules/SchedulesScreen';
+import { DayViewScreen } from '../screens/appointments/DayViewScreen';
+import { QueueScreen } from '../screens/appointments/QueueScreen';
 
 function makeRouter() {
   return createHashRouter([
@@ -42,6 +45,30 @@ function makeRouter() {
           element: (
             <Guard method="clinic.update">
               <ClinicSettingsScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'appointments',
+          element: (
+            <Guard method="appointments.day">
+              <DayViewScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'queue',
+          element: (
+            <Guard method="appointments.queue">
+              <QueueScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'schedules',
+          element: (
+            <Guard method="schedules.setWeekly">
+              <SchedulesScreen />
             </Guard>
           ),
         },

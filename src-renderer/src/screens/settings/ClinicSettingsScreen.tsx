@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useLeaveGuard } from '../../components/LeaveGuard';
 import { mapApiFieldErrors, zodFieldErrors, focusFirstError } from '../../lib/formErrors';
 
-type SettingsValues = ClinicFormValues & { idleLockMinutes: number | string };
+type SettingsValues = ClinicFormValues & { idleLockMinutes: number | string; noShowGraceMinutes: number | string };
 
 const schema = clinicApi['clinic.update'].input;
 
@@ -30,11 +30,14 @@ function toValues(c: ClinicInfo): SettingsValues {
     gstin: c.gstin ?? '',
     timezone: c.timezone,
     idleLockMinutes: c.idleLockMinutes,
+    noShowGraceMinutes: c.noShowGraceMinutes,
   };
 }
 
 function toInput(v: SettingsValues) {
-  return { ...clinicInput(v), idleLockMinutes: v.idleLockMinutes === '' ? Number.NaN : Number(v.idleLockMinutes) };
+  return { ...clinicInput(v), idleLockMinutes: v.idleLockMinutes === '' ? Number.NaN : Number(v.idleLockMinutes),
+    noShowGraceMinutes: v.noShowGraceMinutes === '' ? Number.NaN : Number(v.noShowGraceMinutes),
+  };
 }
 
 function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
@@ -69,7 +72,7 @@ function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
       if (body.code === 'conflict' && body.reason === 'no_change') {
         setMessage({ text: 'Nothing was changed.', extra: [], tone: 'info' });
       } else {
-        const mapped = mapApiFieldErrors(body.fields, null, [...CLINIC_PATHS, 'idleLockMinutes']);
+        const mapped = mapApiFieldErrors(body.fields, null, [...CLINIC_PATHS, 'idleLockMinutes', 'noShowGraceMinutes']);
         form.setErrors(mapped.errors);
         focusFirstError();
         setMessage({ text: body.message, extra: mapped.unmatched, tone: 'error' });
@@ -103,6 +106,22 @@ function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
             clampBehavior="none"
             maw={320}
             {...form.getInputProps('idleLockMinutes')}
+          />
+        </Paper>
+        <Paper withBorder radius="md" p="lg">
+          <Title order={3} fz="md" mb="sm">
+            Appointments
+          </Title>
+          <NumberInput
+            label="No-show grace (minutes)"
+            description="How long after a slot starts the desk may mark the patient as a no-show (0–240)"
+            allowDecimal={false}
+            allowNegative={false}
+            min={0}
+            max={240}
+            clampBehavior="none"
+            maw={320}
+            {...form.getInputProps('noShowGraceMinutes')}
           />
         </Paper>
         <Group justify="flex-end" className="sticky-actions">
