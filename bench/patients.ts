@@ -32,7 +32,7 @@ const CLINIC = {
   stateCode: '27',
   pincode: '411038',
 };
-const ADMIN = { displayName: 'Asha Kulkarni', username: 'admin', password: 'bench-admin-password' };
+export const ADMIN = { displayName: 'Asha Kulkarni', username: 'admin', password: 'bench-admin-password' };
 
 export const TARGETS = { search_p95_ms: 15, search_vs_raw_p95: 3, register_p95_ms: 10 };
 
@@ -72,7 +72,7 @@ export const DEFAULTS: Omit<PatientsBenchOptions, 'dataDir' | 'resultsFile' | 'l
   seedBatch: 50_000,
 };
 
-async function call<M extends MethodName>(core: ClinicCore, method: M, input: MethodInput<M>, token: string | null): Promise<MethodOutput<M>> {
+export async function call<M extends MethodName>(core: ClinicCore, method: M, input: MethodInput<M>, token: string | null): Promise<MethodOutput<M>> {
   const r = await core.call(method, input, { token });
   if (!r.ok) throw new Error(`${method} failed: ${r.error.code} ${r.error.reason ?? ''} ${r.error.message}`);
   return r.data as MethodOutput<M>;
@@ -95,7 +95,7 @@ function seedKey(opts: Pick<PatientsBenchOptions, 'count' | 'seed' | 'seedBatch'
   };
 }
 
-function schemaSql(file: string): string {
+export function schemaSql(file: string): string {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY type, name").all() as { sql: string }[];
@@ -106,7 +106,7 @@ function schemaSql(file: string): string {
 }
 
 /** Copies a database file and flushes it to disk, so its write-back does not disturb the measurements. */
-function copyDurably(from: string, to: string): void {
+export function copyDurably(from: string, to: string): void {
   fs.copyFileSync(from, to);
   const fd = fs.openSync(to, 'r+');
   try {
@@ -116,11 +116,11 @@ function copyDurably(from: string, to: string): void {
   }
 }
 
-function removeDb(file: string): void {
+export function removeDb(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
 }
 
-interface SeedOutcome {
+export interface SeedOutcome {
   seedMs: number;
   insertMs: number;
   reused: boolean;
@@ -208,7 +208,7 @@ async function seed(dir: string, opts: PatientsBenchOptions): Promise<SeedOutcom
 }
 
 /** Seeds, or copies a cached seeded database when --reuse and the cache matches exactly. */
-async function prepareDatabase(dir: string, opts: PatientsBenchOptions): Promise<SeedOutcome> {
+export async function prepareDatabase(dir: string, opts: PatientsBenchOptions): Promise<SeedOutcome> {
   const file = path.join(dir, DB_FILE_NAME);
   const cacheFile = path.join(opts.dataDir, `patients-${opts.count}${opts.seedBatch === DEFAULTS.seedBatch ? '' : `-batch${opts.seedBatch}`}.seeded.sqlite`);
   const metaFile = `${cacheFile}.json`;

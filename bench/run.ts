@@ -4,10 +4,12 @@
  *   npm run bench -- patients                   1,000,000 patients, 1,000 searches, 300 registrations
  *   npm run bench -- patients --count 100000    a smaller clinic
  *   npm run bench -- patients --reuse           reuse a cached seeded database (same generator, seed, count, schema)
+ *   npm run bench -- schedule                   20 doctors, ~2,000,000 appointments over 3 years: day view, booking, transitions
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, runPatientsBench } from './patients';
+import { SCHEDULE_DEFAULTS, runScheduleBench } from './schedule';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -65,6 +67,39 @@ const benches: Record<string, Bench> = {
               ? path.join(benchDir, 'results', 'patients.json')
               : path.join(benchDir, '.data', `patients-${count}.json`),
         log: (line) => console.log(line),
+      });
+    },
+  },
+  schedule: {
+    description: '20 doctors and ~2M appointments on the 1M-patient desk; appointments.day, .book and .transition through the core',
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['patients', 'doctors', 'per-day', 'years', 'ahead', 'seed', 'day-views', 'today-views', 'warmup', 'bookings', 'transitions', 'no-reuse', 'today', 'out']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const d = SCHEDULE_DEFAULTS;
+      const opts = {
+        ...d,
+        dataDir: path.join(benchDir, '.data'),
+        patients: intArg(args, 'patients', d.patients),
+        doctors: Math.max(1, intArg(args, 'doctors', d.doctors)),
+        perDay: intArg(args, 'per-day', d.perDay),
+        years: Math.max(1, intArg(args, 'years', d.years)),
+        ahead: Math.max(2, intArg(args, 'ahead', d.ahead)),
+        seed: intArg(args, 'seed', d.seed),
+        dayViews: intArg(args, 'day-views', d.dayViews),
+        todayViews: intArg(args, 'today-views', d.todayViews),
+        warmup: intArg(args, 'warmup', d.warmup),
+        bookings: intArg(args, 'bookings', d.bookings),
+        transitions: intArg(args, 'transitions', d.transitions),
+        reuse: !args.has('no-reuse'),
+        today: typeof args.get('today') === 'string' ? (args.get('today') as string) : undefined,
+        log: (line: string) => console.log(line),
+      };
+      const standard = opts.patients === d.patients && opts.doctors === d.doctors && opts.perDay === d.perDay && opts.years === d.years && opts.seed === d.seed;
+      const out = args.get('out');
+      await runScheduleBench({
+        ...opts,
+        resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'schedule.json') : path.join(benchDir, '.data', `schedule-${opts.patients}.json`),
       });
     },
   },

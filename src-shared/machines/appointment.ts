@@ -186,8 +186,47 @@ export function decideAppointmentTransition(status: AppointmentStatus, context: 
  * or a hold time are probed with placeholders; the real values are checked again on the call.
  */
 export function allowedAppointmentEvents(status: AppointmentStatus, context: AppointmentContext, actor: Actor): AppointmentEventType[] {
+  // The answer depends only on the status and on what the guards read; the day view asks for
+  // thousands of rows, so each distinct combination is resolved through the machine once.
+  const key = guardInputsKey(status, context, actor);
+  let allowed = allowedCache.get(key);
+  if (!allowed) {
+    allowed = Object.freeze(probeAllowedEvents(status, context, actor));
+    if (allowedCache.size >= 4096) allowedCache.clear();
+    allowedCache.set(key, allowed);
+  }
+  return [...allowed];
+}
+
+const allowedCache = new Map<string, readonly AppointmentEventType[]>();
+
+/**
+ * Everything the guards look at when the events are probed (the probe's reason and hold time are
+ * fixed placeholders, so only the actor's role matters for those). Keep in step with the guards above:
+ * two calls with the same key must get the same answer from the machine.
+ */
+function guardInputsKey(status: AppointmentStatus, c: AppointmentContext, a: Actor): string {
+  const holdLapsed = c.holdExpiresAt !== null && a.at >= c.holdExpiresAt;
+  const onOrAfterTheDay = a.today >= c.date;
+  const treatingDoctor = a.userId === c.doctorStaffId;
+  const pastGrace = c.startMinutes !== null && (a.today > c.date || (a.today === c.date && a.nowMinutes >= c.startMinutes + c.graceMinutes));
+  return `${status}|${a.role}|${+holdLapsed}${+onOrAfterTheDay}${+treatingDoctor}${+pastGrace}${+probeHoldInFuture(a.at)}`;
+}
+
+/** Whether the probe hold (15 minutes after `at`) reads as later than `at`, remembered for the last instant asked. */
+let lastProbe: { at: string; inFuture: boolean } | null = null;
+function probeHoldInFuture(at: string): boolean {
+  if (lastProbe?.at !== at) lastProbe = { at, inFuture: probeHoldFor(at) > at };
+  return lastProbe.inFuture;
+}
+
+function probeHoldFor(at: string): string {
+  return new Date(Date.parse(at) + 15 * 60_000).toISOString();
+}
+
+function probeAllowedEvents(status: AppointmentStatus, context: AppointmentContext, actor: Actor): AppointmentEventType[] {
   const snapshot = snapshotOf(status, context);
-  const probeHold = new Date(Date.parse(actor.at) + 15 * 60_000).toISOString();
+  const probeHold = probeHoldFor(actor.at);
   return (Object.keys(EVENT_LABELS) as AppointmentEventType[]).filter((type) => {
     const probe = { ...actor, type, reason: 'placeholder reason', holdExpiresAt: probeHold } as AppointmentEvent;
     return snapshot.can(probe);

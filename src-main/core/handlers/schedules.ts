@@ -60,6 +60,30 @@ export async function loadSchedule(db: Db, doctorId: string): Promise<DoctorSche
   };
 }
 
+/** The schedules of many doctors in two queries (the day view shows every doctor). */
+export async function loadSchedules(db: Db, doctorIds: string[]): Promise<Map<string, DoctorSchedule>> {
+  const out = new Map<string, DoctorSchedule>(doctorIds.map((doctorId) => [doctorId, { doctorId, weekly: [], exceptions: [] }]));
+  if (doctorIds.length === 0) return out;
+  const weekly = await db.selectFrom('schedule_sessions').selectAll().where('doctor_id', 'in', doctorIds).where('deleted_at', 'is', null).orderBy('weekday').orderBy('start_minutes').execute();
+  const exceptions = await db.selectFrom('schedule_exceptions').selectAll().where('doctor_id', 'in', doctorIds).where('deleted_at', 'is', null).orderBy('date').execute();
+  for (const w of weekly) {
+    out.get(w.doctor_id)!.weekly.push({ id: w.id, weekday: w.weekday, startMinutes: w.start_minutes, endMinutes: w.end_minutes, slotMinutes: w.slot_minutes, capacity: w.capacity });
+  }
+  for (const e of exceptions) {
+    out.get(e.doctor_id)!.exceptions.push({
+      id: e.id,
+      date: e.date,
+      kind: e.kind,
+      startMinutes: e.start_minutes,
+      endMinutes: e.end_minutes,
+      slotMinutes: e.slot_minutes,
+      capacity: e.capacity,
+      reason: e.reason,
+    });
+  }
+  return out;
+}
+
 export const scheduleHandlers: Pick<
   Handlers,
   'doctors.list' | 'doctors.saveProfile' | 'schedules.get' | 'schedules.setWeekly' | 'schedules.addException' | 'schedules.removeException' | 'holidays.list' | 'holidays.add' | 'holidays.remove'
