@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Badge, Box, Button, Center, Group, Loader, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
+import { Alert, Badge, Box, Button, SegmentedControl, Center, Group, Loader, Paper, Stack, Text, Title, UnstyledButton } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { IconChevronLeft, IconChevronRight, IconUserPlus } from '@tabler/icons-react';
 import type { AppointmentSummary, DaySlot, DoctorDay } from '../../../../src-shared/api/types';
@@ -15,6 +15,7 @@ import { addDays, minutesSince, STATUS_STYLE } from '../../lib/appointments';
 import { useNow } from '../../lib/useNow';
 import { AppointmentDialog } from './AppointmentDialog';
 import { BookDialog, WalkInDialog, type BookTarget } from './BookingDialogs';
+import { WeekView } from './WeekView';
 
 const OCCUPYING = new Set(['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed']);
 
@@ -35,8 +36,8 @@ export function Legend() {
 
 function detail(a: AppointmentSummary, now: number): string {
   if (a.status === 'tentative' && a.holdExpiresAt) {
-    const left = Math.max(0, Math.ceil((Date.parse(a.holdExpiresAt) - now) / 60_000));
-    return `Held · ${left} min left`;
+    const seconds = (Date.parse(a.holdExpiresAt) - Math.max(now, Date.now())) / 1000;
+    return seconds < 60 ? 'Held · under 1 min left' : `Held · ${Math.floor(seconds / 60)} min left`;
   }
   if (a.status === 'checked_in') return `Checked in · Token ${a.token ?? '—'}`;
   if (a.status === 'in_consult' && a.token !== null) return `In consult · Token ${a.token}`;
@@ -113,11 +114,11 @@ function DoctorColumn({ day, date, now, nowMinutes, isToday, canBook, onBook, on
     if (!scroller.current || scrolledFor.current === date || day.slots.length === 0) return;
     scrolledFor.current = date;
     const el = scroller.current.querySelector<HTMLElement>(isToday ? '[data-current]' : '[data-slot]');
-    if (el) scroller.current.scrollTop = Math.max(0, el.offsetTop - scroller.current.offsetTop - 8);
+    if (el) scroller.current.scrollTop = Math.max(0, el.offsetTop - 34);
   }, [date, isToday, day.slots.length]);
   const currentStart = isToday ? day.slots.find((s) => s.startMinutes <= nowMinutes && nowMinutes < s.endMinutes)?.startMinutes : undefined;
   return (
-    <Paper withBorder radius="md" p="xs" style={{ flex: '1 1 260px', minWidth: 260, display: 'flex', flexDirection: 'column' }} role="region" aria-label={day.doctor.displayName}>
+    <Paper withBorder radius="md" p="xs" style={{ flex: '1 1 260px', minWidth: 260, display: 'flex', flexDirection: 'column', minHeight: 0 }} role="region" aria-label={day.doctor.displayName}>
       <Group justify="space-between" wrap="nowrap" mb={4}>
         <div style={{ minWidth: 0 }}>
           <Text fw={700} truncate>
@@ -134,7 +135,7 @@ function DoctorColumn({ day, date, now, nowMinutes, isToday, canBook, onBook, on
         )}
       </Group>
       {day.unslotted.length > 0 && (
-        <Stack gap={3} mb={4}>
+        <Stack gap={3} mb={4} style={{ maxHeight: 150, overflowY: 'auto', flexShrink: 0 }}>
           <Text size="xs" fw={600} c="dimmed">
             Walk-ins and other
           </Text>
@@ -143,7 +144,7 @@ function DoctorColumn({ day, date, now, nowMinutes, isToday, canBook, onBook, on
           ))}
         </Stack>
       )}
-      <div ref={scroller} style={{ overflowY: 'auto', height: 'calc(100vh - 262px)', minHeight: 240, position: 'relative' }} data-testid="slots">
+      <div ref={scroller} style={{ overflowY: 'auto', flex: 1, minHeight: 0, position: 'relative' }} data-testid="slots">
         {day.slots.length === 0 ? (
           <Text size="sm" c="dimmed" p="sm">
             No slots on this day.
@@ -171,11 +172,11 @@ export function WaitingRoom({ waiting, doctors, onOpen }: { waiting: Appointment
   const now = useNow(30_000);
   const names = new Map(doctors.map((d) => [d.doctor.staffId, d.doctor.displayName]));
   return (
-    <Paper withBorder radius="md" p="xs" w={250} style={{ flex: '0 0 250px' }} role="region" aria-label="Waiting room">
+    <Paper withBorder radius="md" p="xs" w={250} style={{ flex: '0 0 250px', display: 'flex', flexDirection: 'column', minHeight: 0 }} role="region" aria-label="Waiting room">
       <Title order={3} fz="md" mb={6}>
         Waiting room ({waiting.length})
       </Title>
-      <Stack gap={4} style={{ overflowY: 'auto', maxHeight: 'calc(100vh - 250px)' }}>
+      <Stack gap={4} style={{ overflowY: 'auto', flex: 1, minHeight: 0 }}>
         {waiting.length === 0 && (
           <Text size="sm" c="dimmed">
             Nobody is waiting.
@@ -214,13 +215,14 @@ export function DayViewScreen() {
   const today = todayIn(tz);
   const [date, setDate] = useState(today);
   const day = useDayView(date);
-  const now = useNow(15_000);
+  const now = useNow(5_000);
   const nowMinutes = localClock(new Date(now), tz).nowMinutes;
   const [book, setBook] = useState<BookTarget | null>(null);
   const [walkIn, setWalkIn] = useState<{ id: string; name: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const canBook = can('appointments.book');
   const isToday = date === today;
+  const [mode, setMode] = useState<'day' | 'week'>('day');
 
   return (
     <>
@@ -229,6 +231,9 @@ export function DayViewScreen() {
         subtitle={`${displayDate(date)}${isToday ? ' (today)' : ''}${day.data?.isHoliday ? ` — clinic holiday: ${day.data.holidayName ?? ''}` : ''}`}
         actions={
           <Group gap="xs" wrap="nowrap">
+            <SegmentedControl aria-label="View" value={mode} onChange={(v) => setMode(v as 'day' | 'week')} data={[{ value: 'day', label: 'Day' }, { value: 'week', label: 'Week' }]} />
+{mode === 'day' && (
+              <>
             <Button variant="default" aria-label="Previous day" onClick={() => setDate(addDays(date, -1))}>
               <IconChevronLeft size={16} />
             </Button>
@@ -239,20 +244,32 @@ export function DayViewScreen() {
               <IconChevronRight size={16} />
             </Button>
             <DateInput aria-label="Date" valueFormat="DD-MM-YYYY" w={130} value={date} onChange={(v) => v && setDate(v)} popoverProps={{ withinPortal: true }} />
+              </>
+            )}
           </Group>
         }
       />
       <Box mb={6}>
         <Legend />
       </Box>
-      {day.isPending ? (
+      {mode === 'week' ? (
+        <WeekView
+          date={date}
+          today={today}
+          onOpen={setOpen}
+          onPickDay={(d) => {
+            setDate(d);
+            setMode('day');
+          }}
+        />
+      ) : day.isPending ? (
         <Center py="xl">
           <Loader />
         </Center>
       ) : day.isError ? (
         <Alert color="red">{errorBody(day.error).message}</Alert>
       ) : (
-        <Group align="stretch" gap="sm" wrap="nowrap" style={{ overflowX: 'auto' }}>
+        <Group align="stretch" gap="sm" wrap="nowrap" style={{ overflowX: 'auto', height: 'calc(100vh - 200px)', minHeight: 320 }}>
           {day.data.doctors.length === 0 && <Alert color="blue" style={{ flex: 1 }}>No doctors yet. An administrator adds doctors on the Staff screen and their hours on the Schedules screen.</Alert>}
           {day.data.doctors.map((d) => (
             <DoctorColumn

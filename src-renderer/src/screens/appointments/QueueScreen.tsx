@@ -90,7 +90,7 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
           {waiting.map((a, i) => (
             <Group key={a.id} justify="space-between" wrap="nowrap" p={6} style={{ borderRadius: 4, background: i === 0 ? 'var(--mantine-color-teal-0)' : undefined, cursor: 'pointer' }} onClick={() => setOpen(a.id)}>
               <Group gap="sm" wrap="nowrap">
-                <Badge size="lg" color="teal" variant="filled" w={90}>
+                <Badge size="lg" color="teal" variant="filled" miw={96} style={{ overflow: 'visible' }}>
                   Token {a.token}
                 </Badge>
                 <div>
