@@ -1,13 +1,8 @@
 import type { Page } from '@playwright/test';
 import { test, expect, screenshot, type Desk } from './fixtures';
-import { ADMIN, CLINIC, FRONT_DESK } from './data';
+import { ADMIN, APPOINTMENT_PATIENTS as PATIENTS, CLINIC, DOCTOR, FRONT_DESK } from './data';
 import { AppShell, clinicNowMinutes, DayViewScreen, hhmm, RegisterPatientScreen, SchedulesScreen, SetupScreen, SignInScreen, StaffScreen } from './pages';
 
-const DOCTOR = { name: 'Meera Iyer', username: 'meera', password: 'Stetho#2026' };
-const PATIENTS = [
-  { fullName: 'Kavita Suresh Rao', mobile: '9876501234', sex: 'Female' as const, dateOfBirth: '02-03-1985', emergencyPhone: '9876501299' },
-  { fullName: 'Rohan Prakash Mehta', mobile: '9765401234', sex: 'Male' as const, dateOfBirth: '19-11-1990', emergencyPhone: '9765401299' },
-];
 const ALL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Slot starts (15-minute slots) for the slot holding now and one an hour later, clinic time. */

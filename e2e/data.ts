@@ -26,7 +26,16 @@ export const PATIENT = {
   abha: '91-2345-6789-0123',
 };
 
+export const DOCTOR = { name: 'Meera Iyer', username: 'meera', password: 'Stetho#2026' };
+
+export const APPOINTMENT_PATIENTS = [
+  { fullName: 'Kavita Suresh Rao', mobile: '9876501234', sex: 'Female' as const, dateOfBirth: '02-03-1985', emergencyPhone: '9876501299' },
+  { fullName: 'Rohan Prakash Mehta', mobile: '9765401234', sex: 'Male' as const, dateOfBirth: '19-11-1990', emergencyPhone: '9765401299' },
+];
+
 export const PHI_VALUES = [
+  ...APPOINTMENT_PATIENTS.flatMap((p) => [p.fullName, p.fullName.split(' ')[0]!, p.mobile, p.emergencyPhone]),
+  DOCTOR.password,
   PATIENT.fullName,
   'Vikram',
   'Deshmukh',
