@@ -42,22 +42,7 @@ export async function requireDoctor(db: Db, clinicId: string, doctorId: string):
 }
 
 export async function loadSchedule(db: Db, doctorId: string): Promise<DoctorSchedule> {
-  const weekly = await db.selectFrom('schedule_sessions').selectAll().where('doctor_id', '=', doctorId).where('deleted_at', 'is', null).orderBy('weekday').orderBy('start_minutes').execute();
-  const exceptions = await db.selectFrom('schedule_exceptions').selectAll().where('doctor_id', '=', doctorId).where('deleted_at', 'is', null).orderBy('date').execute();
-  return {
-    doctorId,
-    weekly: weekly.map((w) => ({ id: w.id, weekday: w.weekday, startMinutes: w.start_minutes, endMinutes: w.end_minutes, slotMinutes: w.slot_minutes, capacity: w.capacity })),
-    exceptions: exceptions.map((e) => ({
-      id: e.id,
-      date: e.date,
-      kind: e.kind,
-      startMinutes: e.start_minutes,
-      endMinutes: e.end_minutes,
-      slotMinutes: e.slot_minutes,
-      capacity: e.capacity,
-      reason: e.reason,
-    })),
-  };
+  return (await loadSchedules(db, [doctorId])).get(doctorId)!;
 }
 
 /** The schedules of many doctors in two queries (the day view shows every doctor). */
