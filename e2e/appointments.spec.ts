@@ -235,11 +235,4 @@ test('cancel with a reason, and two walk-ins get tokens in arrival order', async
     await screenshot(page, '26-day-view');
   });
 
-  await test.step('the week view shows the same appointments', async () => {
-    await page.getByRole('radio', { name: 'Week' }).check({ force: true });
-    const grid = page.getByRole('grid', { name: 'Week' });
-    await expect(grid.getByText(kavita!.fullName).first()).toBeVisible();
-    await expect(grid.getByText('Cancelled')).toBeVisible();
-    await screenshot(page, '27-week-view');
-  });
 });
