@@ -46,6 +46,11 @@ export function mergeHandlers<T extends Partial<Handlers>[]>(...maps: T): Handle
   return merged as Handlers;
 }
 
+/** The data-convention columns of a new synced row (DESIGN.md §3): row_version stays null until the server has seen it. */
+export function newRowConventions(who: { userId: string; clinicId: string }, now: string) {
+  return { clinic_id: who.clinicId, created_at: now, updated_at: now, updated_by: who.userId, row_version: null, deleted_at: null };
+}
+
 export interface AuditInput {
   action: string;
   entityType: string;
@@ -89,12 +94,7 @@ export async function runCommand<T>(
           entity_type: a.entityType,
           entity_id: a.entityId,
           changes: JSON.stringify(a.changes),
-          clinic_id: who.clinicId,
-          created_at: now,
-          updated_at: now,
-          updated_by: who.userId,
-          row_version: null,
-          deleted_at: null,
+          ...newRowConventions(who, now),
         })
         .execute();
     }

@@ -14,7 +14,7 @@ import {
   type AppointmentStatus,
 } from '../../../src-shared/machines/appointment';
 import { formatMinutes, localClock, slotsForDay, type Slot } from '../../../src-shared/domain/schedule';
-import { runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
+import { newRowConventions, runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
 import type { AppointmentsTable, LocalDatabase } from '../db/schema';
 import { listDoctors, loadSchedule, loadSchedules, requireDoctor } from './schedules';
 
@@ -122,6 +122,11 @@ async function timeline(db: Db, appointmentId: string): Promise<AppointmentTrans
   }));
 }
 
+async function requirePatient(db: Db, clinicId: string, patientId: string): Promise<void> {
+  const patient = await db.selectFrom('patients').select('id').where('id', '=', patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!patient) throw notFound('patient');
+}
+
 async function loadAppointment(db: Db, clinicId: string, id: string): Promise<Row> {
   const row = await selectRows(db).where('a.id', '=', id).where('a.clinic_id', '=', clinicId).executeTakeFirst();
   if (!row) throw notFound('appointment');
@@ -161,12 +166,7 @@ async function recordTransition(trx: Transaction<LocalDatabase>, who: { userId: 
       to_status: t.to,
       reason: t.reason ?? null,
       details: t.details ? JSON.stringify(t.details) : null,
-      clinic_id: who.clinicId,
-      created_at: now,
-      updated_at: now,
-      updated_by: who.userId,
-      row_version: null,
-      deleted_at: null,
+      ...newRowConventions(who, now),
     })
     .execute();
 }
@@ -323,8 +323,7 @@ export const appointmentHandlers: Pick<
     const grace = await graceMinutes(ctx);
     const id = newId();
     await runCommand(ctx, 'appointments.book', async (trx, now) => {
-      const patient = await trx.selectFrom('patients').select('id').where('id', '=', input.patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
-      if (!patient) throw notFound('patient');
+      await requirePatient(trx, clinicId, input.patientId);
       const slot = await assertRoom(trx, ctx, input.doctorId, input.date, input.startMinutes);
       const row = {
         id,
@@ -342,12 +341,7 @@ export const appointmentHandlers: Pick<
         checked_in_at: null,
         desk_notes: input.deskNotes,
         cancel_reason: null,
-        clinic_id: clinicId,
-        created_at: now,
-        updated_at: now,
-        updated_by: ctx.session!.userId,
-        row_version: null,
-        deleted_at: null,
+        ...newRowConventions({ userId: ctx.session!.userId, clinicId }, now),
       };
       const who = { userId: ctx.session!.userId, clinicId };
       const steps: TransitionRecord[] = [{ appointmentId: id, event: 'appointment.request', from: null, to: 'requested', details: { date: input.date, start: formatMinutes(slot.startMinutes) } }];
@@ -378,8 +372,7 @@ export const appointmentHandlers: Pick<
     const grace = await graceMinutes(ctx);
     const id = newId();
     await runCommand(ctx, 'appointments.walkIn', async (trx, now) => {
-      const patient = await trx.selectFrom('patients').select('id').where('id', '=', input.patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
-      if (!patient) throw notFound('patient');
+      await requirePatient(trx, clinicId, input.patientId);
       const doctor = await requireDoctor(trx, clinicId, input.doctorId);
       if (!doctor.active) throw new ApiError({ code: 'conflict', reason: 'doctor_inactive', message: `${doctor.displayName} is not seeing patients.` });
       const context: AppointmentContext = { doctorStaffId: input.doctorId, date: actor.today, startMinutes: null, holdExpiresAt: null, graceMinutes: grace };
@@ -403,12 +396,7 @@ export const appointmentHandlers: Pick<
           checked_in_at: now,
           desk_notes: input.deskNotes,
           cancel_reason: null,
-          clinic_id: clinicId,
-          created_at: now,
-          updated_at: now,
-          updated_by: ctx.session!.userId,
-          row_version: null,
-          deleted_at: null,
+          ...newRowConventions({ userId: ctx.session!.userId, clinicId }, now),
         })
         .execute();
       const who = { userId: ctx.session!.userId, clinicId };

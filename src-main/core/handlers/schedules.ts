@@ -3,14 +3,12 @@ import { ApiError, notFound } from '../../../src-shared/errors';
 import type { DoctorProfile, DoctorSchedule } from '../../../src-shared/api/types';
 import { newId } from '../../../src-shared/ids';
 import { auditDiff } from '../../../src-shared/audit';
-import { runCommand, type CallContext, type Handlers } from '../context';
+import { newRowConventions, runCommand, type CallContext, type Handlers } from '../context';
 import type { LocalDatabase } from '../db/schema';
 
 type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
 
-function conventions(ctx: CallContext, now: string) {
-  return { clinic_id: ctx.session!.clinicId, created_at: now, updated_at: now, updated_by: ctx.session!.userId, row_version: null, deleted_at: null };
-}
+const conventions = (ctx: CallContext, now: string) => newRowConventions({ userId: ctx.session!.userId, clinicId: ctx.session!.clinicId }, now);
 
 export async function listDoctors(db: Db, clinicId: string, includeInactive: boolean, ids?: string[]): Promise<DoctorProfile[]> {
   let q = db
