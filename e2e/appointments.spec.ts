@@ -5,9 +5,9 @@ import { AppShell, clinicNowMinutes, DayViewScreen, hhmm, RegisterPatientScreen,
 
 const ALL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
-/** Slot starts (15-minute slots) for the slot holding now and one an hour later, clinic time. */
-function slots() {
-  const now = clinicNowMinutes();
+/** Slot starts (15-minute slots) for the slot holding the desk's now and one an hour later, clinic time. */
+function slots(desk: Desk) {
+  const now = clinicNowMinutes(desk.now());
   const current = Math.floor(now / 15) * 15;
   const later = Math.min(current + 60, 1425);
   return { current: hhmm(current), later: hhmm(later), later2: hhmm(Math.min(current + 90, 1410)) };
@@ -77,7 +77,7 @@ async function setUpClinic(page: Page, desk: Desk) {
 test('book → confirm → check in → doctor calls in and completes, with the timeline', async ({ page, desk }) => {
   test.setTimeout(180_000);
   await setUpClinic(page, desk);
-  const { later } = slots();
+  const { later } = slots(desk);
   const shell = new AppShell(page);
   const day = new DayViewScreen(page);
   const [kavita] = PATIENTS;
@@ -139,7 +139,7 @@ test('book → confirm → check in → doctor calls in and completes, with the 
 test('a held slot becomes free again by itself when the hold lapses', async ({ page, desk }) => {
   test.setTimeout(240_000);
   await setUpClinic(page, desk);
-  const { later } = slots();
+  const { later } = slots(desk);
   const day = new DayViewScreen(page);
   await new AppShell(page).nav('Appointments').click();
   await day.startBooking(DOCTOR.name, later, 'Rohan', PATIENTS[1]!.fullName);
@@ -164,7 +164,7 @@ test('no-show after the grace period, and the admin undoes it with a reason', as
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page.getByText('Clinic settings were updated.')).toBeVisible();
 
-  const { current } = slots();
+  const { current } = slots(desk);
   const day = new DayViewScreen(page);
   const name = PATIENTS[0]!.fullName;
   await shell.nav('Appointments').click();
@@ -191,7 +191,7 @@ test('no-show after the grace period, and the admin undoes it with a reason', as
 test('cancel with a reason, and two walk-ins get tokens in arrival order', async ({ page, desk }) => {
   test.setTimeout(180_000);
   await setUpClinic(page, desk);
-  const { later, later2 } = slots();
+  const { later, later2 } = slots(desk);
   const shell = new AppShell(page);
   const day = new DayViewScreen(page);
   const [kavita, rohan] = PATIENTS;

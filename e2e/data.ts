@@ -1,3 +1,6 @@
+/** Where every end-to-end test stands in time: Monday 2 March 2026, 10:30 in Pune (see fixtures.ts). */
+export const CLOCK_START = new Date('2026-03-02T10:30:00+05:30');
+
 /** What the end-to-end tests type. Every personal value here is checked to be absent from the logs. */
 export const CLINIC = {
   legalName: 'Sunrise Health Clinic LLP',

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { test as base, expect, type Page } from '@playwright/test';
-import { PHI_VALUES } from './data';
+import { CLOCK_START, PHI_VALUES } from './data';
 
 /** A running desk in browser mode: its own data folder, its own host process, its logs captured. */
 export interface Desk {
@@ -13,6 +13,8 @@ export interface Desk {
   dataDir: string;
   logFile: string;
   logs(): string;
+  /** The desk's clock (host and browser): starts at CLOCK_START, then runs at normal speed. */
+  now(): Date;
   /** Kills the host process (as a crash or power cut would) and starts it again on the same data. */
   restart(): Promise<void>;
 }
@@ -20,10 +22,10 @@ export interface Desk {
 const ROOT = process.cwd(); // playwright runs from the repo root (playwright.config.ts)
 const OUTPUT = path.join(ROOT, 'e2e', 'output');
 
-async function startHost(dataDir: string, logFile: string, secret: string): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(dataDir: string, logFile: string, secret: string, clockStart: Date): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src-main', 'host', 'cli.ts'), '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug' },
+    env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug', CLINICDESK_CLOCK_START: clockStart.toISOString() },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = fs.createWriteStream(logFile, { flags: 'a' });
@@ -51,14 +53,19 @@ async function startHost(dataDir: string, logFile: string, secret: string): Prom
 
 export const test = base.extend<{ desk: Desk }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this pattern
-  desk: async ({}, use, testInfo) => {
+  // Every test stands at the same clinic time (a Monday, 10:30 in Pune), whenever and wherever it runs:
+  // the host's clock and the browser's start there together and then run at normal speed.
+  desk: async ({ context }, use, testInfo) => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-'));
     const logDir = path.join(OUTPUT, 'host-logs');
     fs.mkdirSync(logDir, { recursive: true });
     const logFile = path.join(logDir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_')}.log`);
     fs.writeFileSync(logFile, '');
     const secret = randomBytes(18).toString('base64url');
-    let running = await startHost(dataDir, logFile, secret);
+    const startedAt = Date.now();
+    const now = () => new Date(CLOCK_START.getTime() + (Date.now() - startedAt));
+    await context.clock.install({ time: CLOCK_START });
+    let running = await startHost(dataDir, logFile, secret, CLOCK_START);
     const desk: Desk = {
       get url() {
         return running.url;
@@ -69,10 +76,11 @@ export const test = base.extend<{ desk: Desk }>({
       dataDir,
       logFile,
       logs: () => fs.readFileSync(logFile, 'utf8'),
+      now,
       async restart() {
         running.child.kill('SIGKILL');
         await new Promise((r) => running.child.once('exit', r));
-        running = await startHost(dataDir, logFile, secret);
+        running = await startHost(dataDir, logFile, secret, now());
       },
     };
     await use(desk);

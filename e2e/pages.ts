@@ -150,8 +150,8 @@ export class SchedulesScreen {
 }
 
 /** Minutes after midnight now, in the clinic's time zone. */
-export function clinicNowMinutes(timeZone = 'Asia/Kolkata'): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date());
+export function clinicNowMinutes(now: Date, timeZone = 'Asia/Kolkata'): number {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
   const get = (t: string) => Number(parts.find((x) => x.type === t)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }

@@ -10,6 +10,12 @@ import { startHost } from './server';
  * `npm start` without Electron: browser mode on the embedded default data folder.
  *   --data-dir <folder>   where the desk database lives (default: the desktop app's data folder)
  *   --port <n>            port on 127.0.0.1 (default 4780; 0 picks a free one)
+ * Environment:
+ *   CLINICDESK_LAUNCH_SECRET  the link's one-time secret (default: random per launch)
+ *   CLINICDESK_LOG_LEVEL      info (default) or debug
+ *   CLINICDESK_CLOCK_START    for tests and demos only: an ISO instant the desk's clock starts from
+ *                             (it then runs at normal speed), so a test can stand at 10:30 clinic time
+ *                             whenever it runs
  */
 const { values } = parseArgs({
   options: {
@@ -25,7 +31,9 @@ const rendererDir = values['renderer-dir'] ?? path.resolve(here, '../../out/rend
 const port = Number(values.port ?? process.env.CLINICDESK_PORT ?? 4780);
 const log = jsonLogger((line) => process.stdout.write(line + '\n'), (process.env.CLINICDESK_LOG_LEVEL as 'debug' | 'info') ?? 'info');
 
-const core = await openCore({ dataDir, logger: log });
+const clock = clockFrom(process.env.CLINICDESK_CLOCK_START);
+if (clock) log.log('warn', 'host.clock_set', { start: process.env.CLINICDESK_CLOCK_START });
+const core = await openCore({ dataDir, logger: log, ...(clock ? { clock } : {}) });
 let host: Awaited<ReturnType<typeof startHost>>;
 try {
   host = await startHost({ core, rendererDir, port, log, secret: process.env.CLINICDESK_LAUNCH_SECRET || undefined });
@@ -48,3 +56,12 @@ async function shutdown() {
 }
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());
+
+/** A clock that starts at `start` (ISO instant) and runs at normal speed; undefined for the real clock. */
+function clockFrom(start: string | undefined): (() => Date) | undefined {
+  if (!start) return undefined;
+  const startMs = Date.parse(start);
+  if (Number.isNaN(startMs)) throw new Error(`CLINICDESK_CLOCK_START is not a date and time: ${start}`);
+  const launched = Date.now();
+  return () => new Date(startMs + (Date.now() - launched));
+}
