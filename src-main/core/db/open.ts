@@ -56,10 +56,6 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
     await db.destroy();
     throw err;
   }
-  // Keep the query planner's statistics fresh (cheap: a bounded sample, only tables that changed a lot),
-  // as SQLite recommends for long-lived connections.
-  sqlite.pragma('analysis_limit = 400');
-  sqlite.pragma('optimize = 0x10002');
   const reader = new Database(file, { readonly: true, fileMustExist: true });
   reader.pragma('busy_timeout = 5000');
   // Screens read much more than they write: let the reader map the file (up to SQLite's 2 GiB cap;
