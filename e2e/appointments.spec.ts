@@ -1,16 +1,15 @@
 import type { Page } from '@playwright/test';
 import { test, expect, screenshot, type Desk } from './fixtures';
-import { ADMIN, APPOINTMENT_PATIENTS as PATIENTS, CLINIC, DOCTOR, FRONT_DESK } from './data';
-import { AppShell, clinicNowMinutes, DayViewScreen, hhmm, RegisterPatientScreen, SchedulesScreen, SetupScreen, SignInScreen, StaffScreen } from './pages';
+import { APPOINTMENT_PATIENTS as PATIENTS, DOCTOR, FRONT_DESK } from './data';
+import { AppShell, clinicNowMinutes, DayViewScreen, EVERY_DAY, hhmm, openNewClinic, registerOnPatientsScreen, SchedulesScreen, SignInScreen, StaffScreen } from './pages';
 
-const ALL_DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
 /** Slot starts (15-minute slots) for the slot holding the desk's now and one an hour later, clinic time. */
 function slots(desk: Desk) {
   const now = clinicNowMinutes(desk.now());
   const current = Math.floor(now / 15) * 15;
   const later = Math.min(current + 60, 1425);
-  return { current: hhmm(current), later: hhmm(later), later2: hhmm(Math.min(current + 90, 1410)) };
+  return { current: hhmm(current), later: hhmm(later) };
 }
 
 async function signInAs(page: Page, who: { username: string; password: string }) {
@@ -23,11 +22,7 @@ async function signInAs(page: Page, who: { username: string; password: string })
 /** Clinic + admin, a doctor and a front-desk user, the doctor's all-day schedule, two patients. Ends signed in as admin. */
 async function setUpClinic(page: Page, desk: Desk) {
   const shell = new AppShell(page);
-  await page.goto(desk.launchUrl);
-  const setup = new SetupScreen(page);
-  await setup.createClinic(CLINIC, ADMIN);
-  await setup.submit();
-  await shell.expectSignedInAs(ADMIN.name, 'Administrator');
+  await openNewClinic(page, desk.launchUrl);
 
   await shell.nav('Staff').click();
   const staff = new StaffScreen(page);
@@ -47,31 +42,11 @@ async function setUpClinic(page: Page, desk: Desk) {
   await expect(page.getByRole('table', { name: 'Doctors' }).getByText('₹500')).toBeVisible();
 
   const schedules = new SchedulesScreen(page);
-  await schedules.addWeeklySession(ALL_DAYS, '00:00', '24:00', 15, 1);
+  await schedules.addWeeklySession(EVERY_DAY, '00:00', '24:00', 15, 1);
   await expect(page.getByRole('table', { name: 'Weekly sessions' }).getByRole('row')).toHaveCount(8);
   await schedules.saveWeekly();
 
-  for (const p of PATIENTS) {
-    await shell.nav('Patients').click();
-    await page.getByRole('button', { name: 'Register patient' }).click();
-    const form = new RegisterPatientScreen(page);
-    await form.fill({
-      fullName: p.fullName,
-      sex: p.sex,
-      dateOfBirth: p.dateOfBirth,
-      mobile: p.mobile,
-      email: '',
-      address: '4, Lake View Road',
-      city: 'Pune',
-      pincode: '411004',
-      state: 'Maharashtra',
-      emergencyName: 'Family Contact',
-      emergencyPhone: p.emergencyPhone,
-      abha: '',
-    });
-    await form.submit();
-    await expect(page.getByRole('heading', { name: p.fullName })).toBeVisible();
-  }
+  for (const p of PATIENTS) await registerOnPatientsScreen(page, p);
 }
 
 test('book → confirm → check in → doctor calls in and completes, with the timeline', async ({ page, desk }) => {
@@ -191,7 +166,7 @@ test('no-show after the grace period, and the admin undoes it with a reason', as
 test('cancel with a reason, and two walk-ins get tokens in arrival order', async ({ page, desk }) => {
   test.setTimeout(180_000);
   await setUpClinic(page, desk);
-  const { later, later2 } = slots(desk);
+  const { later } = slots(desk);
   const shell = new AppShell(page);
   const day = new DayViewScreen(page);
   const [kavita, rohan] = PATIENTS;
@@ -227,12 +202,71 @@ test('cancel with a reason, and two walk-ins get tokens in arrival order', async
     await expect(day.waitingRoom.getByRole('button').nth(1)).toContainText(rohan!.fullName);
   });
 
-  await test.step('the day view with many statuses', async () => {
-    await day.startBooking(DOCTOR.name, later2, 'Kavita', kavita!.fullName);
-    await page.getByRole('button', { name: 'Hold for payment' }).click();
-    await expect(page.getByRole('dialog')).toHaveCount(0);
-    await day.slot(DOCTOR.name, later).scrollIntoViewIfNeeded();
-    await screenshot(page, '26-day-view');
-  });
+});
 
+test("the front desk's day at a glance: every status in one column", async ({ page, desk }) => {
+  test.setTimeout(240_000);
+  await setUpClinic(page, desk);
+  const shell = new AppShell(page);
+  const day = new DayViewScreen(page);
+  const [kavita, rohan] = PATIENTS;
+  // No grace, so the 10:30 patient (it is 10:30) can be marked a no-show at once.
+  await shell.nav('Clinic settings').click();
+  await page.getByLabel('No-show grace (minutes)').fill('0');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByText('Clinic settings were updated.')).toBeVisible();
+  await shell.nav('Appointments').click();
+
+  /** Books `time` for a patient with one of the booking dialog's buttons. */
+  const book = async (time: string, who: { fullName: string }, button: string) => {
+    await day.startBooking(DOCTOR.name, time, who.fullName.split(' ')[0]!, who.fullName);
+    await page.getByRole('button', { name: button }).click();
+    await expect(page.getByRole('dialog')).toHaveCount(0);
+  };
+  /** Opens the appointment at `time` and takes the actions in order (the admin may do them all). */
+  const actOn = async (time: string, who: { fullName: string }, ...actions: Array<string | [string, string]>) => {
+    await day.openAppointment(DOCTOR.name, time, who.fullName);
+    for (const action of actions) {
+      if (typeof action === 'string') {
+        await day.act(action);
+      } else {
+        await day.act(action[0]);
+        await day.dialog.getByLabel('Reason').fill(action[1]);
+        await day.act(`${action[0]} with this reason`);
+      }
+      await expect(day.dialog.getByRole('alert')).toHaveCount(0);
+    }
+    await day.close();
+  };
+
+  await book('10:00', kavita!, 'Confirm booking');
+  await actOn('10:00', kavita!, 'Check in', 'Call in', 'Complete');
+  await book('10:15', rohan!, 'Confirm booking');
+  await actOn('10:15', rohan!, 'Check in', 'Call in');
+  await book('10:30', kavita!, 'Confirm booking');
+  await actOn('10:30', kavita!, 'Mark no-show');
+  await book('10:45', rohan!, 'Confirm booking');
+  await actOn('10:45', rohan!, 'Check in');
+  await book('11:00', kavita!, 'Confirm booking');
+  await book('11:15', rohan!, 'Hold for payment');
+  await book('11:30', kavita!, 'Save as request');
+  await book('11:45', rohan!, 'Confirm booking');
+  await actOn('11:45', rohan!, ['Cancel appointment', 'Patient travelling out of town']);
+
+  const expected: Array<[string, string]> = [
+    ['10:00', 'Done'],
+    ['10:15', 'In consult'],
+    ['10:30', 'No-show'],
+    ['10:45', 'Checked in'],
+    ['11:00', 'Booked'],
+    ['11:15', 'Held'],
+    ['11:30', 'Requested'],
+    ['11:45', 'Cancelled'],
+  ];
+  for (const [time, status] of expected) await expect(day.slot(DOCTOR.name, time)).toContainText(status);
+  await expect(day.freeSlot(DOCTOR.name, '12:00')).toBeVisible();
+  // A cancelled booking frees its place: the 11:45 slot offers a booking again.
+  await expect(day.freeSlot(DOCTOR.name, '11:45')).toBeVisible();
+  await day.slot(DOCTOR.name, '10:00').scrollIntoViewIfNeeded();
+  await screenshot(page, '26-day-view');
 });

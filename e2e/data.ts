@@ -36,6 +36,9 @@ export const APPOINTMENT_PATIENTS = [
   { fullName: 'Rohan Prakash Mehta', mobile: '9765401234', sex: 'Male' as const, dateOfBirth: '19-11-1990', emergencyPhone: '9765401299' },
 ];
 
+/** The address part of the appointment patients' registrations (same for each). */
+export const PATIENT_ADDRESS = { email: '', address: '4, Lake View Road', city: 'Pune', pincode: '411004', state: 'Maharashtra', emergencyName: 'Family Contact', abha: '' };
+
 export const PHI_VALUES = [
   ...APPOINTMENT_PATIENTS.flatMap((p) => [p.fullName, p.fullName.split(' ')[0]!, p.mobile, p.emergencyPhone]),
   DOCTOR.password,

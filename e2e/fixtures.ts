@@ -52,7 +52,6 @@ async function startHost(dataDir: string, logFile: string, secret: string, clock
 }
 
 export const test = base.extend<{ desk: Desk }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright reads fixture dependencies from this pattern
   // Every test stands at the same clinic time (a Monday, 10:30 in Pune), whenever and wherever it runs:
   // the host's clock and the browser's start there together and then run at normal speed.
   desk: async ({ context }, use, testInfo) => {

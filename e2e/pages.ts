@@ -1,4 +1,26 @@
 import { expect, type Page } from '@playwright/test';
+import { ADMIN, CLINIC, PATIENT_ADDRESS } from './data';
+
+export const EVERY_DAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** Opens the desk's link, sets up the test clinic with its admin, and ends signed in as the admin. */
+export async function openNewClinic(page: Page, launchUrl: string): Promise<void> {
+  await page.goto(launchUrl);
+  const setup = new SetupScreen(page);
+  await setup.createClinic(CLINIC, ADMIN);
+  await setup.submit();
+  await new AppShell(page).expectSignedInAs(ADMIN.name, 'Administrator');
+}
+
+/** Registers one of the appointment patients from the Patients screen and waits for their page. */
+export async function registerOnPatientsScreen(page: Page, p: { fullName: string; sex: 'Female' | 'Male'; dateOfBirth: string; mobile: string; emergencyPhone: string }): Promise<void> {
+  await new AppShell(page).nav('Patients').click();
+  await page.getByRole('button', { name: 'Register patient' }).click();
+  const form = new RegisterPatientScreen(page);
+  await form.fill({ ...PATIENT_ADDRESS, fullName: p.fullName, sex: p.sex, dateOfBirth: p.dateOfBirth, mobile: p.mobile, emergencyPhone: p.emergencyPhone });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: p.fullName })).toBeVisible();
+}
 
 /** Page objects, one per screen, using what a person sees: roles, labels and text. */
 

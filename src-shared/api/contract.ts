@@ -34,7 +34,7 @@ import {
   timezone,
   username,
 } from './fields';
-import { DEFAULT_TIMEZONE } from '../dates';
+import { DEFAULT_TIMEZONE, todayIn } from '../dates';
 
 /**
  * The ClinicApi: every thing the UI can do, as one typed contract. Each method has a zod input
@@ -113,7 +113,8 @@ export const patientFields = patientBase.superRefine((p, ctx) => {
   if (p.dateOfBirth === null && p.ageYears === null) {
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Enter the date of birth or the age in years.' });
   }
-  if (p.dateOfBirth !== null && p.dateOfBirth > new Date().toISOString().slice(0, 10)) {
+  // Today in the clinic's calendar (India): a baby born this morning is not "in the future" at 02:00 IST.
+  if (p.dateOfBirth !== null && p.dateOfBirth > todayIn(DEFAULT_TIMEZONE)) {
     ctx.addIssue({ code: 'custom', path: ['dateOfBirth'], message: 'Date of birth cannot be in the future.' });
   }
   if (p.dateOfBirth !== null && p.dateOfBirth < '1890-01-01') {

@@ -43,6 +43,7 @@ export const apptKeys = {
   schedule: (doctorId: string) => ['schedules', doctorId] as const,
   holidays: ['holidays', 'list'] as const,
   day: (date: string) => ['appointments', 'day', date] as const,
+  doctorDay: (date: string, doctorId: string) => ['appointments', 'day', date, doctorId] as const,
   week: (doctorId: string, weekStart: string) => ['appointments', 'week', doctorId, weekStart] as const,
   one: (id: string) => ['appointments', 'one', id] as const,
   queue: (doctorId: string | null) => ['appointments', 'queue', doctorId ?? 'me'] as const,
@@ -62,6 +63,16 @@ export function useHolidays() {
 
 export function useDayView(date: string) {
   return useQuery({ queryKey: apptKeys.day(date), queryFn: () => api.call('appointments.day', { date }), placeholderData: keepPreviousData, staleTime: 5_000, refetchInterval: 30_000 });
+}
+
+/** One doctor's slots on a date (e.g. to pick a free one when rescheduling). */
+export function useDoctorDay(date: string | null, doctorId: string) {
+  return useQuery({
+    queryKey: apptKeys.doctorDay(date ?? '', doctorId),
+    queryFn: () => api.call('appointments.day', { date: date!, doctorIds: [doctorId] }),
+    enabled: !!date,
+    staleTime: 0,
+  });
 }
 
 export function useWeekView(doctorId: string | null, weekStart: string) {

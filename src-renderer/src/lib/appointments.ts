@@ -1,4 +1,4 @@
-import type { AppointmentStatusName, AppointmentSummary, AppointmentType } from '../../../src-shared/api/types';
+import type { AppointmentStatusName, AppointmentSummary, AppointmentType, DaySlot } from '../../../src-shared/api/types';
 import { formatMinutes } from '../../../src-shared/domain/schedule';
 
 /** Each status's look on the day view: colour plus a short word (never colour alone). */
@@ -12,6 +12,19 @@ export const STATUS_STYLE: Record<AppointmentStatusName, { label: string; color:
   no_show: { label: 'No-show', color: 'orange' },
   cancelled: { label: 'Cancelled', color: 'red' },
 };
+
+/** Statuses that take a place in a slot (cancelled and no-show ones free it again). */
+export const OCCUPYING: ReadonlySet<AppointmentStatusName> = new Set<AppointmentStatusName>(['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed']);
+
+/** Places taken in a slot. */
+export function takenPlaces(slot: DaySlot): number {
+  return slot.appointments.filter((a) => OCCUPYING.has(a.status)).length;
+}
+
+/** Places still free in a slot (capacity minus what is taken). */
+export function freePlaces(slot: DaySlot): number {
+  return slot.capacity - takenPlaces(slot);
+}
 
 export const TYPE_LABELS: Record<AppointmentType, string> = { new: 'New', follow_up: 'Follow-up', procedure: 'Procedure' };
 

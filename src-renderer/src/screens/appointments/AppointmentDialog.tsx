@@ -1,14 +1,16 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Center, Group, Loader, Modal, Paper, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
-import type { Appointment, AppointmentStatusName } from '../../../../src-shared/api/types';
+import type { Appointment, AppointmentStatusName, AppointmentTransition } from '../../../../src-shared/api/types';
 import { APPOINTMENT_EVENTS } from '../../../../src-shared/api/contract';
-import { formatDisplayInstant } from '../../../../src-shared/dates';
+import { formatDisplayInstant, todayIn } from '../../../../src-shared/dates';
+import { formatMinutes } from '../../../../src-shared/domain/schedule';
 import { api, errorBody } from '../../api/client';
 import { useAppointment } from '../../api/queries';
 import { useSession } from '../../app/auth';
 import { displayDate } from '../../lib/format';
-import { EVENT_BUTTONS, parseTime, slotTime, STATUS_STYLE, TYPE_LABELS } from '../../lib/appointments';
+import { EVENT_BUTTONS, slotTime, STATUS_STYLE, TYPE_LABELS } from '../../lib/appointments';
+import { FreeSlotPicker } from './FreeSlotPicker';
 
 type TransitionEvent = (typeof APPOINTMENT_EVENTS)[number];
 
@@ -27,13 +29,14 @@ function messageOf(e: unknown): string {
 }
 
 function Actions({ appt }: { appt: Appointment }) {
+  const session = useSession();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [asking, setAsking] = useState<string | null>(null);
   const [reason, setReason] = useState('');
   const [moving, setMoving] = useState(false);
   const [newDate, setNewDate] = useState<string | null>(appt.date);
-  const [newTime, setNewTime] = useState('');
+  const [newStart, setNewStart] = useState<number | null>(null);
 
   const send = async (event: string, why?: string) => {
     setBusy(event);
@@ -49,12 +52,11 @@ function Actions({ appt }: { appt: Appointment }) {
     }
   };
   const reschedule = async () => {
-    const m = parseTime(newTime);
-    if (!newDate || m === null) return setError('Choose the new date and type the slot time as HH:mm.');
+    if (!newDate || newStart === null) return setError('Choose the new date, then one of the free slots.');
     setBusy('reschedule');
     setError(null);
     try {
-      await api.call('appointments.reschedule', { id: appt.id, date: newDate, startMinutes: m, reason: reason.trim() === '' ? null : reason });
+      await api.call('appointments.reschedule', { id: appt.id, date: newDate, startMinutes: newStart, reason: reason.trim() === '' ? null : reason });
       setMoving(false);
     } catch (e) {
       setError(messageOf(e));
@@ -121,22 +123,55 @@ function Actions({ appt }: { appt: Appointment }) {
         </Paper>
       )}
       {moving && (
-        <Paper withBorder p="sm" radius="sm">
-          <Group align="flex-end" gap="xs">
-            <DateInput label="New date" valueFormat="DD-MM-YYYY" w={140} value={newDate} onChange={setNewDate} popoverProps={{ withinPortal: true }} />
-            <TextInput label="New slot time" placeholder="HH:mm" w={110} value={newTime} onChange={(e) => setNewTime(e.currentTarget.value)} />
-            <TextInput label="Reason (optional)" w={180} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
-            <Button loading={busy === 'reschedule'} onClick={() => void reschedule()}>
-              Move appointment
-            </Button>
-            <Button variant="subtle" color="gray" onClick={() => setMoving(false)}>
-              Back
-            </Button>
-          </Group>
+        <Paper withBorder p="sm" radius="sm" component="section" aria-label="Reschedule">
+          <Stack gap="xs">
+            <Group align="flex-end" gap="xs">
+              <DateInput
+                label="New date"
+                valueFormat="DD-MM-YYYY"
+                w={140}
+                value={newDate}
+                onChange={(d) => {
+                  setNewDate(d);
+                  setNewStart(null);
+                }}
+                minDate={todayIn(session.clinic.timezone)}
+                popoverProps={{ withinPortal: true }}
+                data-autofocus
+              />
+              <TextInput label="Reason (optional)" style={{ flex: 1 }} maw={320} value={reason} onChange={(e) => setReason(e.currentTarget.value)} />
+            </Group>
+            <FreeSlotPicker doctorId={appt.doctorId} date={newDate} exclude={appt} value={newStart} onChange={setNewStart} />
+            <Group gap="xs" justify="flex-end">
+              <Button variant="subtle" color="gray" onClick={() => setMoving(false)}>
+                Back
+              </Button>
+              <Button loading={busy === 'reschedule'} onClick={() => void reschedule()}>
+                {newStart === null || !newDate ? 'Move appointment' : `Move to ${displayDate(newDate)} ${formatMinutes(newStart)}`}
+              </Button>
+            </Group>
+          </Stack>
         </Paper>
       )}
     </Stack>
   );
+}
+
+/** "11:00 on 03-03-2026" from a reschedule's details ({date, start}); null when they are missing. */
+function whenText(v: unknown): string | null {
+  const o = v as { date?: unknown; start?: unknown } | null | undefined;
+  if (!o || typeof o.date !== 'string') return null;
+  return typeof o.start === 'string' ? `${o.start} on ${displayDate(o.date)}` : displayDate(o.date);
+}
+
+/** "Booked → Checked in", or for a reschedule "Rescheduled from 11:00 on 03-03-2026 to 11:30 on 03-03-2026 (Booked)". */
+function changeText(t: AppointmentTransition): string {
+  const to = STATUS_STYLE[t.toStatus].label;
+  if (t.event !== 'appointment.reschedule') return t.fromStatus ? `${STATUS_STYLE[t.fromStatus].label} → ${to}` : to;
+  const status = t.fromStatus && t.fromStatus !== t.toStatus ? `${STATUS_STYLE[t.fromStatus].label} → ${to}` : to;
+  const before = whenText(t.details?.from);
+  const after = whenText(t.details?.to);
+  return `Rescheduled${before && after ? ` from ${before} to ${after}` : ''} (${status})`;
 }
 
 function Timeline({ appt, timeZone }: { appt: Appointment; timeZone: string }) {
@@ -159,10 +194,7 @@ function Timeline({ appt, timeZone }: { appt: Appointment; timeZone: string }) {
             <Table.Tr key={t.id}>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDisplayInstant(t.at, timeZone)}</Table.Td>
               <Table.Td>{t.userName}</Table.Td>
-              <Table.Td>
-                {t.fromStatus ? `${STATUS_STYLE[t.fromStatus].label} → ` : ''}
-                {STATUS_STYLE[t.toStatus].label}
-              </Table.Td>
+              <Table.Td>{changeText(t)}</Table.Td>
               <Table.Td>{t.reason ?? '—'}</Table.Td>
             </Table.Tr>
           ))}

@@ -14,6 +14,11 @@ function messageOf(e: unknown): string {
   return [body.message, ...Object.values(body.fields ?? {})].join(' ');
 }
 
+/** While a patient is being registered inside the dialog: room for the form, and Esc or a stray click outside do not close it (nothing typed is lost). */
+function roomFor(registering: boolean, size: string) {
+  return registering ? { size: '95%', closeOnEscape: false, closeOnClickOutside: false } : { size };
+}
+
 export interface BookTarget {
   doctorId: string;
   doctorName: string;
@@ -29,9 +34,10 @@ export function BookDialog({ target, onClose }: { target: BookTarget; onClose: (
   const [notes, setNotes] = useState('');
   const [holdMinutes, setHoldMinutes] = useState<number | string>(15);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'confirm' | 'hold' | null>(null);
+  const [busy, setBusy] = useState<'confirm' | 'hold' | 'request' | null>(null);
+  const [registering, setRegistering] = useState(false);
 
-  const book = async (mode: 'confirm' | 'hold') => {
+  const book = async (mode: 'confirm' | 'hold' | 'request') => {
     if (busy) return;
     if (!patient) return setError('Pick the patient first: type a name, mobile number or MRN and choose from the list.');
     setBusy(mode);
@@ -56,11 +62,11 @@ export function BookDialog({ target, onClose }: { target: BookTarget; onClose: (
   };
 
   return (
-    <Modal opened onClose={onClose} title="Book appointment" size="lg">
+    <Modal opened onClose={onClose} title="Book appointment" {...roomFor(registering, 'lg')}>
       <Stack
         gap="sm"
         onKeyDown={(e) => {
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+          if (!registering && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
             e.preventDefault();
             void book('confirm');
           }
@@ -74,33 +80,40 @@ export function BookDialog({ target, onClose }: { target: BookTarget; onClose: (
             {error}
           </Alert>
         )}
-        <PatientPicker value={patient} onChange={setPatient} onSubmitShortcut={() => void book('confirm')} />
-        <div>
-          <Text size="sm" fw={500} mb={4}>
-            Type
-          </Text>
-          <SegmentedControl aria-label="Type" value={type} onChange={(v) => setType(v as AppointmentType)} data={TYPE_DATA} />
-        </div>
-        <Textarea label="Notes for the desk" autosize minRows={2} maxLength={500} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
-        <Group justify="space-between" align="flex-end">
-          <Group align="flex-end" gap="xs">
-            <NumberInput label="Hold minutes" w={110} min={1} max={1440} allowDecimal={false} value={holdMinutes} onChange={setHoldMinutes} />
-            <Button variant="light" color="yellow" loading={busy === 'hold'} onClick={() => void book('hold')}>
-              Hold for payment
-            </Button>
-          </Group>
-          <Group gap="xs">
-            <Button variant="default" onClick={onClose}>
-              Close
-            </Button>
-            <Button loading={busy === 'confirm'} onClick={() => void book('confirm')}>
-              Confirm booking
-            </Button>
-          </Group>
-        </Group>
-        <Text size="xs" c="dimmed">
-          Ctrl+Enter confirms the booking.
-        </Text>
+        <PatientPicker value={patient} onChange={setPatient} onSubmitShortcut={() => void book('confirm')} onRegisteringChange={setRegistering} />
+        {!registering && (
+          <>
+            <div>
+              <Text size="sm" fw={500} mb={4}>
+                Type
+              </Text>
+              <SegmentedControl aria-label="Type" value={type} onChange={(v) => setType(v as AppointmentType)} data={TYPE_DATA} />
+            </div>
+            <Textarea label="Notes for the desk" autosize minRows={2} maxLength={500} value={notes} onChange={(e) => setNotes(e.currentTarget.value)} />
+            <Group justify="space-between" align="flex-end">
+              <Group align="flex-end" gap="xs">
+                <NumberInput label="Hold minutes" w={110} min={1} max={1440} allowDecimal={false} value={holdMinutes} onChange={setHoldMinutes} />
+                <Button variant="light" color="yellow" loading={busy === 'hold'} onClick={() => void book('hold')}>
+                  Hold for payment
+                </Button>
+              </Group>
+              <Group gap="xs">
+                <Button variant="default" onClick={onClose}>
+                  Close
+                </Button>
+                <Button variant="light" color="indigo" loading={busy === 'request'} onClick={() => void book('request')}>
+                  Save as request
+                </Button>
+                <Button loading={busy === 'confirm'} onClick={() => void book('confirm')}>
+                  Confirm booking
+                </Button>
+              </Group>
+            </Group>
+            <Text size="xs" c="dimmed">
+              Ctrl+Enter confirms the booking.
+            </Text>
+          </>
+        )}
       </Stack>
     </Modal>
   );
@@ -113,6 +126,7 @@ export function WalkInDialog({ doctorId, doctorName, onClose }: { doctorId: stri
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [token, setToken] = useState<{ n: number | null; name: string } | null>(null);
+  const [registering, setRegistering] = useState(false);
 
   const add = async () => {
     if (busy) return;
@@ -130,7 +144,7 @@ export function WalkInDialog({ doctorId, doctorName, onClose }: { doctorId: stri
   };
 
   return (
-    <Modal opened onClose={onClose} title={`Walk-in — ${doctorName}`}>
+    <Modal opened onClose={onClose} title={`Walk-in — ${doctorName}`} {...roomFor(registering, 'md')}>
       {token ? (
         <Stack gap="sm" align="center">
           <Text size="sm">{token.name} is checked in.</Text>
@@ -145,7 +159,7 @@ export function WalkInDialog({ doctorId, doctorName, onClose }: { doctorId: stri
         <Stack
           gap="sm"
           onKeyDown={(e) => {
-            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            if (!registering && e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
               e.preventDefault();
               void add();
             }
@@ -156,16 +170,20 @@ export function WalkInDialog({ doctorId, doctorName, onClose }: { doctorId: stri
               {error}
             </Alert>
           )}
-          <PatientPicker value={patient} onChange={setPatient} onSubmitShortcut={() => void add()} />
-          <SegmentedControl aria-label="Type" value={type} onChange={(v) => setType(v as AppointmentType)} data={TYPE_DATA} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Close
-            </Button>
-            <Button loading={busy} onClick={() => void add()}>
-              Add walk-in
-            </Button>
-          </Group>
+          <PatientPicker value={patient} onChange={setPatient} onSubmitShortcut={() => void add()} onRegisteringChange={setRegistering} />
+          {!registering && (
+            <>
+              <SegmentedControl aria-label="Type" value={type} onChange={(v) => setType(v as AppointmentType)} data={TYPE_DATA} />
+              <Group justify="flex-end">
+                <Button variant="default" onClick={onClose}>
+                  Close
+                </Button>
+                <Button loading={busy} onClick={() => void add()}>
+                  Add walk-in
+                </Button>
+              </Group>
+            </>
+          )}
         </Stack>
       )}
     </Modal>

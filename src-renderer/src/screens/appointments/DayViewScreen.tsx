@@ -11,13 +11,11 @@ import { useSession } from '../../app/auth';
 import { useCan } from '../../app/Guard';
 import { PageHeader } from '../../components/PageHeader';
 import { displayDate } from '../../lib/format';
-import { addDays, minutesSince, STATUS_STYLE } from '../../lib/appointments';
+import { addDays, freePlaces, minutesSince, STATUS_STYLE } from '../../lib/appointments';
 import { useNow } from '../../lib/useNow';
 import { AppointmentDialog } from './AppointmentDialog';
 import { BookDialog, WalkInDialog, type BookTarget } from './BookingDialogs';
 import { WeekView } from './WeekView';
-
-const OCCUPYING = new Set(['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed']);
 
 export function Legend() {
   return (
@@ -74,8 +72,7 @@ function AppointmentChip({ a, now, onOpen }: { a: AppointmentSummary; now: numbe
 }
 
 function SlotRow({ slot, doctor, now, isCurrent, canBook, onBook, onOpen }: { slot: DaySlot; doctor: DoctorDay; now: number; isCurrent: boolean; canBook: boolean; onBook: (s: DaySlot) => void; onOpen: (id: string) => void }) {
-  const taken = slot.appointments.filter((a) => OCCUPYING.has(a.status)).length;
-  const free = slot.capacity - taken;
+  const free = freePlaces(slot);
   const time = formatMinutes(slot.startMinutes);
   return (
     <Group gap={6} wrap="nowrap" align="flex-start" py={3} data-slot={time} data-current={isCurrent || undefined} style={{ borderTop: '1px solid var(--mantine-color-gray-2)', background: isCurrent ? 'var(--mantine-color-yellow-0)' : undefined }}>

@@ -1,13 +1,29 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { Badge, Group, Paper, ScrollArea, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { IconSearch, IconX } from '@tabler/icons-react';
+import { Badge, Button, Group, Paper, ScrollArea, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { IconSearch, IconUserPlus, IconX } from '@tabler/icons-react';
 import type { PatientSummary } from '../../../../src-shared/api/types';
 import { usePatientSearch } from '../../api/queries';
 import { mobile, sexAge } from '../../lib/format';
+import { InlinePatientRegistration } from '../patients/InlinePatientRegistration';
 
-/** Type to search, ArrowDown/ArrowUp to move, Enter to pick. The search field is focused on open. */
-export function PatientPicker({ value, onChange, onSubmitShortcut }: { value: PatientSummary | null; onChange: (p: PatientSummary | null) => void; onSubmitShortcut?: () => void }) {
+/**
+ * Type to search, ArrowDown/ArrowUp to move, Enter to pick. The search field is focused on open.
+ * "Register new patient" swaps the search for the registry's form in place; the registered patient
+ * is then picked. `onRegisteringChange` lets the dialog make room (and keep Esc from closing it).
+ */
+export function PatientPicker({
+  value,
+  onChange,
+  onSubmitShortcut,
+  onRegisteringChange,
+}: {
+  value: PatientSummary | null;
+  onChange: (p: PatientSummary | null) => void;
+  onSubmitShortcut?: () => void;
+  onRegisteringChange?: (registering: boolean) => void;
+}) {
   const [query, setQuery] = useState('');
+  const [registering, setRegistering] = useState<string | null>(null);
   const [active, setActive] = useState(0);
   const search = usePatientSearch(query);
   const input = useRef<HTMLInputElement>(null);
@@ -36,6 +52,28 @@ export function PatientPicker({ value, onChange, onSubmitShortcut }: { value: Pa
       }
     }
   };
+
+  const register = (typed: string | null) => {
+    setRegistering(typed);
+    onRegisteringChange?.(typed !== null);
+  };
+
+  if (registering !== null) {
+    return (
+      <InlinePatientRegistration
+        typed={registering}
+        onCancel={() => {
+          register(null);
+          setTimeout(() => input.current?.focus(), 0);
+        }}
+        onDone={(p) => {
+          onChange(p);
+          setQuery('');
+          register(null);
+        }}
+      />
+    );
+  }
 
   return (
     <Stack gap={6}>
@@ -110,11 +148,14 @@ export function PatientPicker({ value, onChange, onSubmitShortcut }: { value: Pa
           </Stack>
         </ScrollArea.Autosize>
       )}
-      {query.trim() !== '' && search.isSuccess && results.length === 0 && (
+      <Group justify="space-between" gap="xs" wrap="nowrap">
         <Text size="sm" c="dimmed">
-          No patient matches. Register the patient first on the Patients screen.
+          {query.trim() !== '' && search.isSuccess && results.length === 0 ? 'No patient matches. A new patient can be registered here.' : ''}
         </Text>
-      )}
+        <Button size="xs" variant="light" leftSection={<IconUserPlus size={14} />} onClick={() => register(query)} style={{ flexShrink: 0 }}>
+          Register new patient
+        </Button>
+      </Group>
     </Stack>
   );
 }

@@ -5,9 +5,7 @@ import { formatMinutes } from '../../../../src-shared/domain/schedule';
 import { errorBody } from '../../api/client';
 import { useDoctors, useWeekView } from '../../api/queries';
 import { displayDate } from '../../lib/format';
-import { addDays, STATUS_STYLE, WEEKDAYS, weekStartOf } from '../../lib/appointments';
-
-const OCCUPYING = new Set(['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed']);
+import { addDays, STATUS_STYLE, takenPlaces, WEEKDAYS, weekStartOf } from '../../lib/appointments';
 
 /** One doctor's week: seven columns with each day's appointments and free places. */
 export function WeekView({ date, today, onPickDay, onOpen }: { date: string; today: string; onPickDay: (date: string) => void; onOpen: (id: string) => void }) {
@@ -15,6 +13,7 @@ export function WeekView({ date, today, onPickDay, onOpen }: { date: string; tod
   const [picked, setPicked] = useState<string | null>(null);
   const [weekStart, setWeekStart] = useState(() => weekStartOf(date));
   const doctorId = picked ?? doctors.data?.[0]?.staffId ?? null;
+  const doctorName = doctors.data?.find((d) => d.staffId === doctorId)?.displayName ?? '';
   const week = useWeekView(doctorId, weekStart);
   return (
     <Stack gap="sm">
@@ -39,15 +38,15 @@ export function WeekView({ date, today, onPickDay, onOpen }: { date: string; tod
       ) : week.isError ? (
         <Alert color="red">{errorBody(week.error).message}</Alert>
       ) : (
-        <SimpleGrid cols={7} spacing={6} role="grid" aria-label="Week">
+        <SimpleGrid cols={7} spacing={6} role="list" aria-label={`Week — ${doctorName}`}>
           {week.data.map((d, i) => {
             const doc = d.doctors[0];
             const slots = doc?.slots ?? [];
             const capacity = slots.reduce((n, s) => n + s.capacity, 0);
             const appts = [...slots.flatMap((s) => s.appointments), ...(doc?.unslotted ?? [])];
-            const taken = slots.reduce((n, s) => n + s.appointments.filter((a) => OCCUPYING.has(a.status)).length, 0);
+            const taken = slots.reduce((n, s) => n + takenPlaces(s), 0);
             return (
-              <Paper key={d.date} withBorder radius="sm" p={6} bg={d.date === today ? 'yellow.0' : undefined} style={{ minWidth: 0 }}>
+              <Paper key={d.date} role="listitem" aria-label={`${WEEKDAYS[i]} ${displayDate(d.date)}`} withBorder radius="sm" p={6} bg={d.date === today ? 'yellow.0' : undefined} style={{ minWidth: 0 }}>
                 <UnstyledButton onClick={() => onPickDay(d.date)} w="100%">
                   <Text size="sm" fw={700}>
                     {WEEKDAYS[i]?.slice(0, 3)} {displayDate(d.date).slice(0, 5)}

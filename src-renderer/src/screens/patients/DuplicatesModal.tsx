@@ -4,17 +4,20 @@ import type { PatientSummary } from '../../../../src-shared/api/types';
 import { useSession } from '../../app/auth';
 import { mobile, sexAge } from '../../lib/format';
 
-/** Probable duplicates of a patient being registered: open one of them, or register anyway. */
+/** Probable duplicates of a patient being registered: open (or use) one of them, or register anyway. */
 export function DuplicatesModal({
   duplicates,
   busy,
   onOpen,
+  openLabel = 'Open existing record',
   onRegisterAnyway,
   onClose,
 }: {
   duplicates: PatientSummary[] | null;
   busy: boolean;
-  onOpen: (id: string) => void;
+  onOpen: (patient: PatientSummary) => void;
+  /** What choosing an existing patient does, e.g. "Use this patient" when booking. */
+  openLabel?: string;
   onRegisterAnyway: () => void;
   onClose: () => void;
 }) {
@@ -47,8 +50,8 @@ export function DuplicatesModal({
                 <Table.Td style={{ whiteSpace: 'nowrap' }}>{mobile(p.mobile)}</Table.Td>
                 <Table.Td>{p.city ?? '—'}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="light" onClick={() => onOpen(p.id)}>
-                    Open existing record
+                  <Button size="xs" variant="light" onClick={() => onOpen(p)}>
+                    {openLabel}
                   </Button>
                 </Table.Td>
               </Table.Tr>

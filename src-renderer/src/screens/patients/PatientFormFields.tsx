@@ -3,6 +3,7 @@ import { DateInput } from '@mantine/dates';
 import type { UseFormReturnType } from '@mantine/form';
 import type { ReactNode } from 'react';
 import { SEXES } from '../../../../src-shared/api/contract';
+import { todayIn } from '../../../../src-shared/dates';
 import { StateSelect } from '../../components/StateSelect';
 import { MobileInput } from '../../components/MobileInput';
 import { SEX_LABELS } from '../../lib/format';
@@ -39,7 +40,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-const todayIso = () => new Date().toISOString().slice(0, 10);
+const todayIso = () => todayIn(); // the clinic's calendar (India), not UTC's
 
 export function PatientFormFields({ form, autoFocus }: { form: UseFormReturnType<PatientFormState>; autoFocus?: boolean }) {
   const v = form.getValues();

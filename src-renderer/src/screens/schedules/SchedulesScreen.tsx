@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { ActionIcon, Alert, Badge, Button, Center, Checkbox, Group, Loader, Modal, NumberInput, Paper, SegmentedControl, SimpleGrid, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { notifications } from '@mantine/notifications';
-import { IconDeviceFloppy, IconPlus, IconTrash, IconUserEdit } from '@tabler/icons-react';
+import { IconDeviceFloppy, IconPencil, IconPlus, IconTrash, IconUserEdit } from '@tabler/icons-react';
+import { weeklySessionFields } from '../../../../src-shared/api/contract';
 import type { DoctorProfile, WeeklySessionInfo } from '../../../../src-shared/api/types';
 import { formatMinutes } from '../../../../src-shared/domain/schedule';
 import { api, errorBody } from '../../api/client';
@@ -62,26 +63,111 @@ function ProfileModal({ doctor, onClose }: { doctor: DoctorProfile; onClose: () 
   );
 }
 
+const dayName = (weekday: number) => WEEKDAYS[weekday - 1] ?? 'That day';
+
+/** The times and sizes as typed in the add or edit form. */
+interface SessionDraft {
+  start: string;
+  end: string;
+  slot: number | string;
+  capacity: number | string;
+}
+
+/**
+ * A weekly session from what was typed, checked as the core will check it (the shared schema), plus
+ * no overlap with the doctor's other sessions that weekday. Messages are for the front desk.
+ */
+function sessionFrom(draft: SessionDraft, weekday: number, others: Session[]): { session: Session } | { error: string } {
+  const startMinutes = parseTime(draft.start);
+  const endMinutes = parseTime(draft.end);
+  if (startMinutes === null || endMinutes === null) return { error: 'Type times as HH:mm, for example 09:30 (24:00 for midnight).' };
+  const parsed = weeklySessionFields.safeParse({ weekday, startMinutes, endMinutes, slotMinutes: draft.slot === '' ? undefined : Number(draft.slot), capacity: draft.capacity === '' ? undefined : Number(draft.capacity) });
+  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? 'Check the session times.' };
+  const session = parsed.data;
+  const clash = others.find((o) => o.weekday === weekday && o.startMinutes < session.endMinutes && session.startMinutes < o.endMinutes);
+  if (clash) return { error: `That overlaps the ${dayName(weekday)} ${formatMinutes(clash.startMinutes)}–${formatMinutes(clash.endMinutes)} session.` };
+  return { session };
+}
+
+function sortSessions(rows: Session[]): Session[] {
+  return [...rows].sort((a, b) => a.weekday - b.weekday || a.startMinutes - b.startMinutes);
+}
+
+/** Start, end, slot length and capacity, as used by both the add form and the edit dialog. */
+function SessionFields({ draft, onChange }: { draft: SessionDraft; onChange: (d: SessionDraft) => void }) {
+  return (
+    <>
+      <TextInput label="Start" placeholder="HH:mm" w={90} value={draft.start} onChange={(e) => onChange({ ...draft, start: e.currentTarget.value })} />
+      <TextInput label="End" placeholder="HH:mm" w={90} value={draft.end} onChange={(e) => onChange({ ...draft, end: e.currentTarget.value })} />
+      <NumberInput label="Slot length (min)" w={130} value={draft.slot} onChange={(v) => onChange({ ...draft, slot: v })} min={5} max={240} allowDecimal={false} />
+      <NumberInput label="Capacity" w={90} value={draft.capacity} onChange={(v) => onChange({ ...draft, capacity: v })} min={1} max={50} allowDecimal={false} />
+    </>
+  );
+}
+
+const draftOf = (s: Session): SessionDraft => ({ start: formatMinutes(s.startMinutes), end: formatMinutes(s.endMinutes), slot: s.slotMinutes, capacity: s.capacity });
+
+/** Changes one session of the template in place (it is stored with the rest on "Save weekly schedule"). */
+function EditSessionModal({ session, others, onApply, onClose }: { session: Session; others: Session[]; onApply: (s: Session) => void; onClose: () => void }) {
+  const [draft, setDraft] = useState<SessionDraft>(() => draftOf(session));
+  const [error, setError] = useState<string | null>(null);
+  const apply = () => {
+    const result = sessionFrom(draft, session.weekday, others);
+    if ('error' in result) return setError(result.error);
+    onApply(result.session);
+  };
+  return (
+    <Modal opened onClose={onClose} title={`Edit ${dayName(session.weekday)} ${formatMinutes(session.startMinutes)} session`}>
+      <form
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          apply();
+        }}
+      >
+        <Stack gap="sm">
+          {error && (
+            <Alert color="red" role="alert">
+              {error}
+            </Alert>
+          )}
+          <Group align="flex-end" gap="sm">
+            <SessionFields draft={draft} onChange={setDraft} />
+          </Group>
+          <Text size="xs" c="dimmed">
+            The change is kept when you press Save weekly schedule.
+          </Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit">Update session</Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
 function WeeklyEditor({ doctorId, initial }: { doctorId: string; initial: Session[] }) {
   const [rows, setRows] = useState<Session[]>(initial);
   const [days, setDays] = useState<string[]>(['1', '2', '3', '4', '5', '6']);
-  const [start, setStart] = useState('09:00');
-  const [end, setEnd] = useState('13:00');
-  const [slot, setSlot] = useState<number | string>(15);
-  const [capacity, setCapacity] = useState<number | string>(1);
+  const [draft, setDraft] = useState<SessionDraft>({ start: '09:00', end: '13:00', slot: 15, capacity: 1 });
+  const [editing, setEditing] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const dirty = JSON.stringify(rows) !== JSON.stringify(initial);
 
   const add = () => {
-    const s = parseTime(start);
-    const e = parseTime(end);
-    if (s === null || e === null) return setError('Type times as HH:mm, for example 09:30 (24:00 for midnight).');
-    if (e <= s) return setError('The session must end after it starts.');
     if (days.length === 0) return setError('Tick at least one weekday.');
+    const added: Session[] = [];
+    for (const d of days) {
+      const result = sessionFrom(draft, Number(d), [...rows, ...added]);
+      if ('error' in result) return setError(result.error);
+      added.push(result.session);
+    }
     setError(null);
-    const added = days.map((d) => ({ weekday: Number(d), startMinutes: s, endMinutes: e, slotMinutes: Number(slot), capacity: Number(capacity) }));
-    setRows([...rows, ...added].sort((a, b) => a.weekday - b.weekday || a.startMinutes - b.startMinutes));
+    setRows(sortSessions([...rows, ...added]));
   };
   const save = async () => {
     setBusy(true);
@@ -97,15 +183,23 @@ function WeeklyEditor({ doctorId, initial }: { doctorId: string; initial: Sessio
     }
   };
 
+  const edited = editing === null ? undefined : rows[editing];
   return (
     <Paper withBorder radius="md" p="md">
       <Group justify="space-between" mb="xs">
         <Title order={3} fz="md">
           Weekly schedule
         </Title>
-        <Button size="sm" onClick={() => void save()} loading={busy} disabled={!dirty} leftSection={<IconDeviceFloppy size={16} />}>
-          Save weekly schedule
-        </Button>
+        <Group gap="sm">
+          {dirty && (
+            <Text size="sm" c="orange.9">
+              Changes not saved yet
+            </Text>
+          )}
+          <Button size="sm" onClick={() => void save()} loading={busy} disabled={!dirty} leftSection={<IconDeviceFloppy size={16} />}>
+            Save weekly schedule
+          </Button>
+        </Group>
       </Group>
       {error && (
         <Alert color="red" role="alert" mb="xs">
@@ -133,20 +227,28 @@ function WeeklyEditor({ doctorId, initial }: { doctorId: string; initial: Sessio
               </Table.Td>
             </Table.Tr>
           )}
-          {rows.map((r, i) => (
-            <Table.Tr key={`${r.weekday}-${r.startMinutes}-${i}`}>
-              <Table.Td>{WEEKDAYS[r.weekday - 1]}</Table.Td>
-              <Table.Td>{formatMinutes(r.startMinutes)}</Table.Td>
-              <Table.Td>{formatMinutes(r.endMinutes)}</Table.Td>
-              <Table.Td>{r.slotMinutes}</Table.Td>
-              <Table.Td>{r.capacity}</Table.Td>
-              <Table.Td>
-                <ActionIcon variant="subtle" color="red" aria-label={`Remove ${WEEKDAYS[r.weekday - 1]} ${formatMinutes(r.startMinutes)} session`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
-                  <IconTrash size={16} />
-                </ActionIcon>
-              </Table.Td>
-            </Table.Tr>
-          ))}
+          {rows.map((r, i) => {
+            const name = `${dayName(r.weekday)} ${formatMinutes(r.startMinutes)} session`;
+            return (
+              <Table.Tr key={`${r.weekday}-${r.startMinutes}-${i}`}>
+                <Table.Td>{dayName(r.weekday)}</Table.Td>
+                <Table.Td>{formatMinutes(r.startMinutes)}</Table.Td>
+                <Table.Td>{formatMinutes(r.endMinutes)}</Table.Td>
+                <Table.Td>{r.slotMinutes}</Table.Td>
+                <Table.Td>{r.capacity}</Table.Td>
+                <Table.Td>
+                  <Group gap={4} justify="flex-end" wrap="nowrap">
+                    <ActionIcon variant="subtle" aria-label={`Edit ${name}`} onClick={() => setEditing(i)}>
+                      <IconPencil size={16} />
+                    </ActionIcon>
+                    <ActionIcon variant="subtle" color="red" aria-label={`Remove ${name}`} onClick={() => setRows(rows.filter((_, j) => j !== i))}>
+                      <IconTrash size={16} />
+                    </ActionIcon>
+                  </Group>
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
         </Table.Tbody>
       </Table>
       <Paper bg="gray.0" p="sm" mt="sm" radius="sm">
@@ -161,15 +263,24 @@ function WeeklyEditor({ doctorId, initial }: { doctorId: string; initial: Sessio
           </Group>
         </Checkbox.Group>
         <Group align="flex-end" mt="xs" gap="sm">
-          <TextInput label="Start" placeholder="HH:mm" w={90} value={start} onChange={(e) => setStart(e.currentTarget.value)} />
-          <TextInput label="End" placeholder="HH:mm" w={90} value={end} onChange={(e) => setEnd(e.currentTarget.value)} />
-          <NumberInput label="Slot length (min)" w={130} value={slot} onChange={setSlot} min={5} max={240} allowDecimal={false} />
-          <NumberInput label="Capacity" w={90} value={capacity} onChange={setCapacity} min={1} max={50} allowDecimal={false} />
+          <SessionFields draft={draft} onChange={setDraft} />
           <Button variant="light" leftSection={<IconPlus size={16} />} onClick={add}>
             Add session
           </Button>
         </Group>
       </Paper>
+      {edited && editing !== null && (
+        <EditSessionModal
+          session={edited}
+          others={rows.filter((_, j) => j !== editing)}
+          onClose={() => setEditing(null)}
+          onApply={(s) => {
+            setRows(sortSessions(rows.map((r, j) => (j === editing ? s : r))));
+            setEditing(null);
+            setError(null);
+          }}
+        />
+      )}
     </Paper>
   );
 }
