@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openCore } from '../core/core';
+import { isLogLevel } from '../../src-shared/log';
 import { jsonLogger } from '../core/log';
 import { defaultDataDir } from '../core/paths';
 import { startHost } from './server';
@@ -29,7 +30,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : defaultDataDir();
 const rendererDir = values['renderer-dir'] ?? path.resolve(here, '../../out/renderer');
 const port = Number(values.port ?? process.env.CLINICDESK_PORT ?? 4780);
-const log = jsonLogger((line) => process.stdout.write(line + '\n'), (process.env.CLINICDESK_LOG_LEVEL as 'debug' | 'info') ?? 'info');
+const level = process.env.CLINICDESK_LOG_LEVEL;
+const log = jsonLogger(undefined, isLogLevel(level) ? level : 'info');
 
 const clock = clockFrom(process.env.CLINICDESK_CLOCK_START);
 if (clock) log.log('warn', 'host.clock_set', { start: process.env.CLINICDESK_CLOCK_START });

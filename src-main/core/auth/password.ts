@@ -1,37 +1,26 @@
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_SCRYPT, SCRYPT_KEY_LENGTH, formatVerifier, normalisePassword, parseVerifier, scryptOptions, type ScryptParams } from '../../../src-shared/passwords';
 
-/** scrypt password verifiers: "scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>". Never the password itself. */
-export interface ScryptParams {
-  log2N: number;
-  r: number;
-  p: number;
-}
+export { DEFAULT_SCRYPT, type ScryptParams } from '../../../src-shared/passwords';
 
-export const DEFAULT_SCRYPT: ScryptParams = { log2N: 15, r: 8, p: 1 };
-const KEY_LENGTH = 32;
-
-function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
-  const N = 2 ** params.log2N;
-  const options: ScryptOptions = { N, r: params.r, p: params.p, maxmem: 256 * N * params.r + 1024 * 1024 };
+/** The scrypt key for a password (format and parameters: src-shared/passwords.ts). */
+export function derivePasswordKey(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(normalisePassword(password), salt, SCRYPT_KEY_LENGTH, scryptOptions(params), (err, key) => (err ? reject(err) : resolve(key)));
   });
 }
 
 export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, params);
-  return ['scrypt', params.log2N, params.r, params.p, salt.toString('base64'), key.toString('base64')].join('$');
+  const key = await derivePasswordKey(password, salt, params);
+  return formatVerifier(params, salt.toString('base64'), key.toString('base64'));
 }
 
 export async function verifyPassword(password: string, verifier: string): Promise<boolean> {
-  const parts = verifier.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const params: ScryptParams = { log2N: Number(parts[1]), r: Number(parts[2]), p: Number(parts[3]) };
-  if (![params.log2N, params.r, params.p].every((n) => Number.isInteger(n) && n > 0) || params.log2N > 20) return false;
-  const salt = Buffer.from(parts[4]!, 'base64');
-  const expected = Buffer.from(parts[5]!, 'base64');
-  const actual = await derive(password, salt, params);
+  const parsed = parseVerifier(verifier);
+  if (!parsed) return false;
+  const expected = Buffer.from(parsed.keyBase64, 'base64');
+  const actual = await derivePasswordKey(password, Buffer.from(parsed.saltBase64, 'base64'), parsed.params);
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

@@ -1,0 +1,278 @@
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { validationError } from '../src-shared/api/validation';
+import { ApiError } from '../src-shared/errors';
+import { backendFrom, DEFAULT_PORT, parseDuration } from './config';
+import { runAdminCommand, type AdminCommand } from './admin';
+import { openCentralDatabase, CentralDbError, DataDirBusyError, type CentralDb } from './db/open';
+import { startServer } from './http/server';
+import { loopbackUrl, newAdminToken, readAdminFile, sendAdminCommand, writeAdminFile } from './local-admin';
+import { isLogLevel, jsonLogger } from './log';
+import { createClinicInput } from './services/clinics';
+import { DEFAULT_CODE_TTL_MS, type DeviceInfo } from './services/devices';
+
+const USAGE = `ClinicDesk central sync server
+
+Usage: npm run server -- [command] [options]
+
+Commands:
+  serve (default)        start the server
+      --port <n>           port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+      --host <address>     address to listen on (default 127.0.0.1; 0.0.0.0 serves the clinic's network)
+  init-clinic            create a clinic and its first administrator
+      --legal-name <text> --address <text> --city <text> --state <GST state code, e.g. 27> --pincode <6 digits>
+      [--trade-name <text>] [--phone <mobile>] [--gstin <GSTIN>] [--timezone <IANA zone>]
+      --admin-name <text> --admin-username <text>
+      [--additional]       allow another clinic on a server that already holds one
+      The admin password is read from CLINICDESK_ADMIN_PASSWORD, else asked for (or read from stdin).
+  enrol-code             make a single-use enrolment code for a new desk
+      --clinic <id or name> [--expires <30m | 24h | 7d>] (default 24h)
+  revoke-device <id>     stop a device at once (its credential is refused from now on)
+  list-devices           [--clinic <id or name>]
+  list-clinics
+
+Options for every command:
+  --data-dir <folder>    embedded database folder when DATABASE_URL is not set
+                         (default ~/.local/share/ClinicDesk-server, or CLINICDESK_SERVER_DATA_DIR)
+  --json                 print the result as JSON
+With the embedded database, a running server holds its folder: the other commands then run through
+that server (over 127.0.0.1, with a token it keeps in the folder), so it need not be stopped.
+
+Environment: DATABASE_URL (PostgreSQL; without it the embedded PGlite database is used),
+             CLINICDESK_LOG_LEVEL (debug | info | warn | error)
+`;
+
+class UsageError extends Error {}
+
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        clinic: { type: 'string' },
+        expires: { type: 'string' },
+        device: { type: 'string' },
+        'legal-name': { type: 'string' },
+        'trade-name': { type: 'string' },
+        address: { type: 'string' },
+        city: { type: 'string' },
+        state: { type: 'string' },
+        pincode: { type: 'string' },
+        phone: { type: 'string' },
+        gstin: { type: 'string' },
+        timezone: { type: 'string' },
+        'admin-name': { type: 'string' },
+        'admin-username': { type: 'string' },
+        additional: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+
+const command = positionals[0] ?? 'serve';
+const json = values.json ?? false;
+const out = (human: string, data: unknown) => process.stdout.write(json ? JSON.stringify(data) + '\n' : human + '\n');
+
+/**
+ * Runs an operator's command on the database — or, when the embedded folder is held by the running
+ * server, through that server (see local-admin.ts).
+ */
+async function execute(cmd: AdminCommand): Promise<Record<string, unknown>> {
+  let central: CentralDb;
+  try {
+    central = await openCentralDatabase(backendFrom(process.env, values['data-dir']));
+  } catch (err) {
+    if (err instanceof DataDirBusyError) {
+      const info = readAdminFile(err.dataDir, err.pid);
+      if (info) return sendAdminCommand(info, cmd);
+    }
+    throw err;
+  }
+  try {
+    return await runAdminCommand(central.db, cmd, new Date());
+  } finally {
+    await central.close();
+  }
+}
+
+async function serve(): Promise<void> {
+  const level = process.env.CLINICDESK_LOG_LEVEL;
+  const log = jsonLogger(undefined, isLogLevel(level) ? level : 'info');
+  const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 to 65535).');
+  const backend = backendFrom(process.env, values['data-dir']);
+  const central = await openCentralDatabase(backend);
+  const host = values.host ?? '127.0.0.1';
+  const adminToken = newAdminToken();
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({ central, log, port, host, ...(backend.kind === 'pglite' ? { adminToken } : {}) });
+  } catch (err) {
+    await central.close();
+    throw err;
+  }
+  log.log('info', 'server.listening', { url: server.url, database: central.kind, where: central.where });
+  let releaseAdminFile = () => {};
+  if (backend.kind === 'pglite' && backend.dataDir) {
+    // The folder is this process's now: let the command line reach it through the server.
+    const url = loopbackUrl(host, server.port);
+    if (url) releaseAdminFile = writeAdminFile(backend.dataDir, { pid: process.pid, url, token: adminToken });
+  }
+  let closing = false;
+  const shutdown = async () => {
+    if (closing) return;
+    closing = true;
+    releaseAdminFile();
+    await server.close();
+    await central.close();
+    log.log('info', 'server.stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
+}
+
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.CLINICDESK_ADMIN_PASSWORD;
+  if (fromEnv) return fromEnv;
+  if (!process.stdin.isTTY) {
+    const rl = readline.createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line;
+    }
+    throw new UsageError('No admin password was given: set CLINICDESK_ADMIN_PASSWORD or type it when asked.');
+  }
+  const ask = (prompt: string) =>
+    new Promise<string>((resolve) => {
+      const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+      // Do not echo what is typed.
+      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+        if (s.includes(prompt)) process.stderr.write(prompt);
+      };
+      rl.question(prompt, (answer) => {
+        rl.close();
+        process.stderr.write('\n');
+        resolve(answer);
+      });
+    });
+  const first = await ask('Password for the new administrator: ');
+  const second = await ask('Type it again: ');
+  if (first !== second) throw new UsageError('The two passwords differ. Nothing was created.');
+  return first;
+}
+
+async function initClinic(): Promise<void> {
+  const v = values;
+  const input = {
+    clinic: {
+      legalName: v['legal-name'],
+      tradeName: v['trade-name'] ?? null,
+      addressLine: v.address,
+      city: v.city,
+      stateCode: v.state,
+      pincode: v.pincode,
+      phone: v.phone ?? null,
+      gstin: v.gstin ?? null,
+      ...(v.timezone ? { timezone: v.timezone } : {}),
+    },
+    admin: { displayName: v['admin-name'], username: v['admin-username'], password: await readPassword() },
+  };
+  // Checked before the database is opened, with the desk's own first-run rules.
+  const checked = createClinicInput.safeParse(input);
+  if (!checked.success) throw validationError(checked.error);
+  const created = (await execute({ command: 'init-clinic', input, additional: v.additional })) as { clinicId: string; adminId: string };
+  out(
+    `Clinic created (id ${created.clinicId}) with its administrator "${v['admin-username']}".\nNext: make an enrolment code for the first desk:  npm run server -- enrol-code --clinic ${created.clinicId}`,
+    created,
+  );
+}
+
+async function enrolCode(): Promise<void> {
+  if (!values.clinic) throw new UsageError('Say which clinic the code is for: --clinic <id or name> (see list-clinics).');
+  let ttlMs = DEFAULT_CODE_TTL_MS;
+  if (values.expires) {
+    const parsed = parseDuration(values.expires);
+    if (parsed === null) throw new UsageError('--expires takes a duration such as 30m, 24h or 7d.');
+    ttlMs = parsed;
+  }
+  const code = (await execute({ command: 'enrol-code', clinic: values.clinic, ttlMs })) as { code: string; clinicId: string; clinicName: string; expiresAt: string };
+  out(
+    `Enrolment code for ${code.clinicName}: ${code.code}\nIt enrols one PC and expires at ${code.expiresAt}. Enter it on the new desk with this server's address.`,
+    { code: code.code, clinicId: code.clinicId, expiresAt: code.expiresAt },
+  );
+}
+
+async function revoke(): Promise<void> {
+  const id = positionals[1] ?? values.device;
+  if (!id) throw new UsageError('Say which device to revoke: revoke-device <device id> (see list-devices).');
+  const { device } = (await execute({ command: 'revoke-device', deviceId: id })) as { device: DeviceInfo };
+  out(`Device "${device.name}" (${device.id}) is revoked since ${device.revokedAt}: its credential is refused from now on.`, { device });
+}
+
+async function devices(): Promise<void> {
+  const { devices: list } = (await execute({ command: 'list-devices', clinic: values.clinic ?? null })) as { devices: DeviceInfo[] };
+  const lines = list.map(
+    (d) => `${d.id}  ${d.name}  patients ${d.patientSeries}  invoices ${d.invoiceSeries}  last seen ${d.lastSeenAt ?? 'never'}${d.revokedAt ? `  REVOKED ${d.revokedAt}` : ''}`,
+  );
+  out(lines.length ? lines.join('\n') : 'No devices are enrolled yet.', { devices: list });
+}
+
+async function clinics(): Promise<void> {
+  const { clinics: list } = (await execute({ command: 'list-clinics' })) as { clinics: Array<{ id: string; name: string; devices: number }> };
+  out(list.length ? list.map((c) => `${c.id}  ${c.name}  (${c.devices} active devices)`).join('\n') : 'No clinic yet: run init-clinic.', { clinics: list });
+}
+
+const commands: Record<string, () => Promise<void>> = {
+  serve,
+  'init-clinic': initClinic,
+  'enrol-code': enrolCode,
+  'revoke-device': revoke,
+  'list-devices': devices,
+  'list-clinics': clinics,
+};
+
+async function main(): Promise<void> {
+  if (values.help || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const run = commands[command];
+  if (!run) throw new UsageError(`Unknown command "${command}".`);
+  await run();
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  if (err instanceof ApiError) {
+    const fields = err.fields ? Object.entries(err.fields).map(([k, m]) => `  ${k}: ${m}`) : [];
+    process.stderr.write(json ? JSON.stringify({ error: err.toBody() }) + '\n' : [err.message, ...(fields.length > 1 ? fields : [])].join('\n') + '\n');
+    process.exit(1);
+  }
+  if (err instanceof CentralDbError) {
+    process.stderr.write(err.message + '\n');
+    process.exit(1);
+  }
+  const code = (err as { code?: string })?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === '28P01' || code === '3D000') {
+    process.stderr.write(`Could not reach the PostgreSQL database in DATABASE_URL (${code}). Check that it is running and the URL is right.\n`);
+    process.exit(1);
+  }
+  if (code === 'EADDRINUSE') {
+    process.stderr.write('That port is already in use by another program. Choose another with --port.\n');
+    process.exit(1);
+  }
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,383 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { validationError } from '../../src-shared/api/validation';
+import { ApiError, type ApiErrorBody, type ApiErrorCode } from '../../src-shared/errors';
+import { isUuid } from '../../src-shared/ids';
+import { adminCommand, runAdminCommand } from '../admin';
+import type { CentralDb } from '../db/open';
+import type { DevicesTable } from '../db/schema';
+import type { Logger } from '../log';
+import {
+  authenticateDevice,
+  createEnrolmentCode,
+  deviceInfo,
+  enrolDevice,
+  listDevices,
+  markSeen,
+  revokeDevice,
+} from '../services/devices';
+import { FailureThrottle, type ThrottleOptions } from './throttle';
+
+/**
+ * The sync server's HTTP API on Node's own http module: a handful of JSON endpoints now, and next the
+ * shape endpoint, whose long-polls and exact response headers (electric-handle, electric-offset, …) are
+ * simplest to get right with nothing between us and the socket — the desk's browser mode does the same.
+ *
+ *   GET  /health                      no auth: status and database reachability
+ *   POST /v1/enrol                    auth by enrolment code: {code, deviceName, patientSeries?} → credential + series
+ *   GET  /v1/device                   the calling device and its clinic
+ *   POST /v1/enrolment-codes          admin: {expiresInHours?} → a new code for the device's clinic
+ *   GET  /v1/devices                  admin: the clinic's devices
+ *   POST /v1/devices/:id/revoke       admin: revoke a device of the clinic
+ *   POST /v1/admin/command            only with `adminToken`, only from this machine: the operator's command
+ *                                     line reaching a server that holds its PGlite folder (see admin.ts)
+ *
+ * Everything but /health and /v1/enrol needs `Authorization: Bearer <device credential>`; admin actions also
+ * name the signed-in desk user in `ClinicDesk-User: <staff id>`, who must be an active admin of the device's
+ * clinic (the desk checked that user's password; the device credential vouches for the desk).
+ * Errors are JSON {error: {code, reason, message}} with plain-words messages.
+ */
+export interface ServerOptions {
+  central: CentralDb;
+  log: Logger;
+  clock?: () => Date;
+  host?: string;
+  port?: number;
+  enrolThrottle?: ThrottleOptions;
+  /** Enables POST /v1/admin/command for the local command line (header ClinicDesk-Admin-Token, loopback only). */
+  adminToken?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const STATUS: Record<ApiErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  permission: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  internal: 500,
+};
+
+const MAX_BODY_BYTES = 64 * 1024;
+export const USER_HEADER = 'clinicdesk-user';
+export const ADMIN_TOKEN_HEADER = 'clinicdesk-admin-token';
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+interface RequestContext {
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  params: string[];
+  ip: string;
+  now: Date;
+  /** Filled in by authentication, for the access log. */
+  deviceId?: string;
+}
+
+type RouteHandler = (ctx: RequestContext) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  name: string;
+  handler: RouteHandler;
+}
+
+const codeRequest = z.object({
+  expiresInHours: z
+    .number({ error: 'The expiry must be a number of hours.' })
+    .min(1 / 60, 'A code must last at least a minute.')
+    .max(30 * 24, 'A code can last at most 30 days.')
+    .optional(),
+});
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { central, log } = options;
+  const { db } = central;
+  const clock = options.clock ?? (() => new Date());
+  const enrolThrottle = new FailureThrottle(options.enrolThrottle);
+
+  async function device(ctx: RequestContext): Promise<DevicesTable> {
+    const header = ctx.req.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const found = await authenticateDevice(db, match ? match[1]! : header ? '' : null).catch((err) => {
+      if (err instanceof ApiError && header && !match) {
+        throw new ApiError({ code: 'unauthenticated', reason: 'credential_malformed', message: 'The Authorization header must be "Bearer" and the device credential.' });
+      }
+      throw err;
+    });
+    ctx.deviceId = found.id;
+    if (await markSeen(db, found.id, ctx.now)) found.last_seen_at = ctx.now.toISOString();
+    return found;
+  }
+
+  /** The device, and the desk user it acts for, who must be an active administrator of the device's clinic. */
+  async function adminDevice(ctx: RequestContext): Promise<{ device: DevicesTable; userId: string }> {
+    const dev = await device(ctx);
+    const userId = String(ctx.req.headers[USER_HEADER] ?? '').trim();
+    if (!userId) {
+      throw new ApiError({ code: 'unauthenticated', reason: 'user_missing', message: 'Sign in on this desk as an administrator to do this.' });
+    }
+    const user = isUuid(userId)
+      ? await db
+          .selectFrom('staff')
+          .select(['id', 'role', 'active'])
+          .where('id', '=', userId)
+          .where('clinic_id', '=', dev.clinic_id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst()
+      : undefined;
+    if (!user || user.active !== 1) {
+      throw new ApiError({ code: 'permission', reason: 'user_unknown', message: 'The signed-in user is not an active staff member of this clinic on the server. Sign in again.' });
+    }
+    if (user.role !== 'admin') {
+      throw new ApiError({ code: 'permission', reason: 'not_admin', message: 'Only an administrator can manage devices and enrolment codes.' });
+    }
+    return { device: dev, userId: user.id };
+  }
+
+  const routes: Route[] = [
+    {
+      method: 'GET',
+      pattern: /^\/health$/,
+      name: 'health',
+      async handler() {
+        const reachable = await central.ping();
+        return {
+          status: reachable ? 200 : 503,
+          body: { status: reachable ? 'ok' : 'unavailable', database: { kind: central.kind, reachable } },
+        };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/enrol$/,
+      name: 'enrol',
+      async handler(ctx) {
+        const now = ctx.now.getTime();
+        const wait = enrolThrottle.waitMs(ctx.ip, now);
+        if (wait > 0) {
+          const seconds = Math.ceil(wait / 1000);
+          return {
+            status: 429,
+            headers: { 'retry-after': String(seconds) },
+            body: errorBody({
+              code: 'rate_limited',
+              reason: 'too_many_wrong_codes',
+              message: `Too many wrong enrolment codes from this computer. Wait ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
+            }),
+          };
+        }
+        const body = await readJson(ctx.req);
+        try {
+          const enrolled = await enrolDevice(db, body, { now: ctx.now });
+          enrolThrottle.succeed(ctx.ip);
+          ctx.deviceId = enrolled.deviceId;
+          log.log('info', 'device.enrolled', { deviceId: enrolled.deviceId, clinicId: enrolled.clinicId });
+          return { status: 201, body: enrolled };
+        } catch (err) {
+          if (err instanceof ApiError && err.reason?.startsWith('code_')) {
+            enrolThrottle.fail(ctx.ip, now);
+            log.log('warn', 'device.enrol_refused', { reason: err.reason });
+          }
+          throw err;
+        }
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/device$/,
+      name: 'device',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        const clinic = await db.selectFrom('clinics').select(['id', 'legal_name', 'trade_name']).where('id', '=', dev.clinic_id).executeTakeFirstOrThrow();
+        return { body: { device: deviceInfo(dev), clinic: { id: clinic.id, name: clinic.trade_name ?? clinic.legal_name } } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/enrolment-codes$/,
+      name: 'enrolment_codes.create',
+      async handler(ctx) {
+        const { device: dev, userId } = await adminDevice(ctx);
+        const parsed = codeRequest.safeParse(await readJson(ctx.req));
+        if (!parsed.success) throw validationError(parsed.error);
+        const hours = parsed.data.expiresInHours;
+        const code = await createEnrolmentCode(db, {
+          clinicId: dev.clinic_id,
+          createdBy: userId,
+          now: ctx.now,
+          ...(hours !== undefined ? { ttlMs: Math.round(hours * 3_600_000) } : {}),
+        });
+        log.log('info', 'enrolment_code.created', { clinicId: dev.clinic_id, codeId: code.id, by: userId, deviceId: dev.id });
+        return { status: 201, body: { code: code.code, expiresAt: code.expiresAt } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/devices$/,
+      name: 'devices.list',
+      async handler(ctx) {
+        const { device: dev } = await adminDevice(ctx);
+        return { body: { devices: await listDevices(db, dev.clinic_id) } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/devices\/([^/]+)\/revoke$/,
+      name: 'devices.revoke',
+      async handler(ctx) {
+        const { device: dev, userId } = await adminDevice(ctx);
+        const target = decodeURIComponent(ctx.params[0]!);
+        if (!isUuid(target)) throw new ApiError({ code: 'not_found', reason: 'unknown_device', message: 'No enrolled device has that id. List the devices to see them.' });
+        const revoked = await revokeDevice(db, { deviceId: target, clinicId: dev.clinic_id, by: userId, now: ctx.now });
+        log.log('info', 'device.revoked', { deviceId: revoked.id, clinicId: revoked.clinicId, by: userId });
+        return { body: { device: revoked } };
+      },
+    },
+  ];
+  const adminToken = options.adminToken ? Buffer.from(options.adminToken) : null;
+  if (adminToken) {
+    routes.push({
+      method: 'POST',
+      pattern: /^\/v1\/admin\/command$/,
+      name: 'admin.command',
+      async handler(ctx) {
+        const given = Buffer.from(String(ctx.req.headers[ADMIN_TOKEN_HEADER] ?? ''));
+        if (!LOOPBACK.has(ctx.ip) || given.length !== adminToken.length || !timingSafeEqual(given, adminToken)) {
+          throw new ApiError({ code: 'unauthenticated', reason: 'admin_token', message: "Admin commands are taken only from this server's own command line." });
+        }
+        const parsed = adminCommand.safeParse(await readJson(ctx.req));
+        if (!parsed.success) throw validationError(parsed.error);
+        const result = await runAdminCommand(db, parsed.data, ctx.now);
+        log.log('info', 'admin.command', { command: parsed.data.command });
+        return { body: result };
+      },
+    });
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomBytes(6).toString('hex');
+    const url = new URL(req.url ?? '/', 'http://server.invalid');
+    const ctx: RequestContext = { req, res, params: [], ip: req.socket.remoteAddress ?? 'unknown', now: clock() };
+    let routeName = 'unknown';
+    let status = 500;
+    try {
+      const onPath = routes.filter((r) => r.pattern.test(url.pathname));
+      const route = onPath.find((r) => r.method === req.method);
+      let result: Awaited<ReturnType<RouteHandler>>;
+      if (route) {
+        routeName = route.name;
+        ctx.params = route.pattern.exec(url.pathname)!.slice(1);
+        result = await route.handler(ctx);
+      } else {
+        // Unknown paths are only told apart from known ones after authentication.
+        if (url.pathname !== '/health') await device(ctx);
+        if (onPath.length > 0) {
+          res.setHeader('allow', onPath.map((r) => r.method).join(', '));
+          throw new HttpError(405, { code: 'not_found', reason: 'method_not_allowed', message: 'This address does not take that kind of request.' });
+        }
+        throw new HttpError(404, { code: 'not_found', reason: 'no_such_endpoint', message: 'This server has no such address. Check the server version.' });
+      }
+      status = result.status ?? 200;
+      send(res, status, result.body, result.headers);
+    } catch (err) {
+      if (err instanceof HttpError) {
+        status = err.status;
+        send(res, status, errorBody(err.body));
+      } else if (err instanceof ApiError) {
+        status = STATUS[err.code];
+        send(res, status, errorBody(err.toBody()));
+      } else {
+        status = 500;
+        // The error's kind and code only: its message may quote data.
+        log.log('error', 'http.failed', { requestId, route: routeName, error: err instanceof Error ? err.name : typeof err, code: (err as { code?: string })?.code });
+        send(res, status, errorBody({ code: 'internal', message: 'The server could not do this because of an internal error. Try again; if it keeps happening, check the server log.' }));
+      }
+    } finally {
+      log.log(status >= 500 ? 'error' : 'info', 'http.request', {
+        requestId,
+        method: req.method,
+        route: routeName,
+        status,
+        ms: Math.round(performance.now() - started),
+        deviceId: ctx.deviceId,
+      });
+    }
+  }
+
+  const server = http.createServer((req, res) => void handle(req, res));
+  server.headersTimeout = 30_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostForUrl}:${address.port}`,
+    port: address.port,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody,
+  ) {
+    super(body.message);
+  }
+}
+
+function errorBody(body: ApiErrorBody): { error: ApiErrorBody } {
+  return { error: body };
+}
+
+function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
+  res.end(json);
+}
+
+async function readJson(req: http.IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, { code: 'validation', reason: 'body_too_large', message: 'The request is too large.' });
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, { code: 'validation', reason: 'bad_json', message: 'The request body is not valid JSON.' });
+  }
+}
