@@ -14,6 +14,18 @@ export const API_ERROR_CODES = [
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
+/** The HTTP status each error travels with (browser mode and the sync server alike). */
+export const HTTP_STATUS: Record<ApiErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  permission: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  rate_limited: 429,
+  internal: 500,
+};
+
 export interface ApiErrorBody {
   code: ApiErrorCode;
   message: string;

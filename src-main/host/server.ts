@@ -3,7 +3,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { ApiErrorCode, ApiResult } from '../../src-shared/errors';
+import { HTTP_STATUS, type ApiResult } from '../../src-shared/errors';
 import type { ClinicCore } from '../core/core';
 import type { Logger } from '../core/log';
 import { CONTENT_SECURITY_POLICY } from '../../src-shared/csp';
@@ -34,16 +34,6 @@ export interface RunningHost {
 const COOKIE = 'clinicdesk_launch';
 const MAX_BODY = 1024 * 1024;
 
-const STATUS: Record<ApiErrorCode, number> = {
-  validation: 400,
-  unauthenticated: 401,
-  permission: 403,
-  not_found: 404,
-  conflict: 409,
-  locked: 423,
-  rate_limited: 429,
-  internal: 500,
-};
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -138,7 +128,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     const result = await core.call(typeof message.method === 'string' ? message.method : '', message.input, {
       token: typeof token === 'string' ? token : null,
     });
-    send(res, result.ok ? 200 : STATUS[result.error.code], JSON.stringify(result), 'application/json');
+    send(res, result.ok ? 200 : HTTP_STATUS[result.error.code], JSON.stringify(result), 'application/json');
   }
 
   function serveStatic(urlPath: string, res: http.ServerResponse) {

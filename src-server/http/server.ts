@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { validationError } from '../../src-shared/api/validation';
-import { ApiError, type ApiErrorBody, type ApiErrorCode } from '../../src-shared/errors';
+import { ApiError, HTTP_STATUS, type ApiErrorBody } from '../../src-shared/errors';
 import { isUuid } from '../../src-shared/ids';
 import { adminCommand, runAdminCommand } from '../admin';
 import type { CentralDb } from '../db/open';
@@ -56,16 +56,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const STATUS: Record<ApiErrorCode, number> = {
-  validation: 400,
-  unauthenticated: 401,
-  permission: 403,
-  not_found: 404,
-  conflict: 409,
-  locked: 423,
-  rate_limited: 429,
-  internal: 500,
-};
 
 const MAX_BODY_BYTES = 64 * 1024;
 export const USER_HEADER = 'clinicdesk-user';
@@ -295,7 +285,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         status = err.status;
         send(res, status, errorBody(err.body));
       } else if (err instanceof ApiError) {
-        status = STATUS[err.code];
+        status = HTTP_STATUS[err.code];
         send(res, status, errorBody(err.toBody()));
       } else {
         status = 500;

@@ -3,6 +3,7 @@ import { clinicApi, type MethodArgs } from '../../src-shared/api/contract';
 import { validationError } from '../../src-shared/api/validation';
 import { ApiError } from '../../src-shared/errors';
 import { isUuid, newId } from '../../src-shared/ids';
+import { newClinicRows } from '../../src-shared/domain/clinic';
 import { DEFAULT_SCRYPT, hashPassword, type ScryptParams } from '../auth/password';
 import type { CentralDatabase } from '../db/schema';
 
@@ -46,36 +47,9 @@ export async function createClinic(
       throw new ApiError({ code: 'conflict', reason: 'clinic_exists', message: 'A clinic with this legal name already exists on this server.' });
     }
     const conventions = { clinic_id: clinicId, created_at: now, updated_at: now, updated_by: adminId, deleted_at: null };
-    await trx
-      .insertInto('clinics')
-      .values({
-        id: clinicId,
-        legal_name: clinic.legalName,
-        trade_name: clinic.tradeName,
-        address_line: clinic.addressLine,
-        city: clinic.city,
-        state_code: clinic.stateCode,
-        pincode: clinic.pincode,
-        phone: clinic.phone,
-        gstin: clinic.gstin,
-        timezone: clinic.timezone,
-        idle_lock_minutes: 10,
-        no_show_grace_minutes: 15,
-        ...conventions,
-      })
-      .execute();
-    await trx
-      .insertInto('staff')
-      .values({
-        id: adminId,
-        username: admin.username,
-        display_name: admin.displayName,
-        role: 'admin',
-        password_hash: passwordHash,
-        active: 1,
-        ...conventions,
-      })
-      .execute();
+    const rows = newClinicRows(parsed.data, { clinicId, adminId }, passwordHash);
+    await trx.insertInto('clinics').values({ ...rows.clinic, ...conventions }).execute();
+    await trx.insertInto('staff').values({ ...rows.admin, ...conventions }).execute();
   });
   return { clinicId, adminId };
 }

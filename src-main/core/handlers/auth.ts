@@ -2,6 +2,7 @@ import { ApiError, unauthenticated } from '../../../src-shared/errors';
 import type { SessionInfo } from '../../../src-shared/api/types';
 import { newId } from '../../../src-shared/ids';
 import { auditDiff } from '../../../src-shared/audit';
+import { newClinicRows } from '../../../src-shared/domain/clinic';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password';
 import type { Session } from '../auth/sessions';
 import { runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
@@ -88,34 +89,13 @@ export const authHandlers: Pick<
       'setup.createClinic',
       async (trx, now) => {
         const conventions = { clinic_id: clinicId, created_at: now, updated_at: now, updated_by: adminId, row_version: null, deleted_at: null };
-        const clinicRow = {
-          id: clinicId,
-          legal_name: clinic.legalName,
-          trade_name: clinic.tradeName,
-          address_line: clinic.addressLine,
-          city: clinic.city,
-          state_code: clinic.stateCode,
-          pincode: clinic.pincode,
-          phone: clinic.phone,
-          gstin: clinic.gstin,
-          timezone: clinic.timezone,
-          idle_lock_minutes: 10,
-          no_show_grace_minutes: 15,
-          ...conventions,
-        };
+        const rows = newClinicRows({ clinic, admin }, { clinicId, adminId }, passwordHash);
+        const clinicRow = { ...rows.clinic, ...conventions };
         // Checked again inside the transaction: two first-run screens cannot both create a clinic.
         const existing = await trx.selectFrom('clinics').select('id').executeTakeFirst();
         if (existing) throw new ApiError({ code: 'conflict', reason: 'already_set_up', message: 'This desk is already set up. Sign in instead.' });
         await trx.insertInto('clinics').values(clinicRow).execute();
-        const adminRow = {
-          id: adminId,
-          username: admin.username,
-          display_name: admin.displayName,
-          role: 'admin',
-          password_hash: passwordHash,
-          active: 1,
-          ...conventions,
-        };
+        const adminRow = { ...rows.admin, ...conventions };
         await trx.insertInto('staff').values(adminRow).execute();
         await trx.updateTable('device').set({ clinic_id: clinicId }).execute();
         const adminPublic = staffFromRow(adminRow);
