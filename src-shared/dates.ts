@@ -16,27 +16,33 @@ export function formatDisplayDate(isoDate: string): string {
   return isValid(d) ? format(d, DISPLAY_DATE) : isoDate;
 }
 
+/** One formatter per timezone: building an Intl.DateTimeFormat costs more than formatting with it. */
+const clockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The clinic-local calendar date and wall-clock time of an instant, as zero-padded strings. */
+export function localParts(instant: Date, timeZone: string = DEFAULT_TIMEZONE): { year: string; month: string; day: string; hour: string; minute: string } {
+  let f = clockFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clockFormatters.set(timeZone, f);
+  }
+  const out = { year: '0000', month: '00', day: '00', hour: '00', minute: '00' };
+  for (const p of f.formatToParts(instant)) if (p.type in out) out[p.type as keyof typeof out] = p.value;
+  return out;
+}
+
 /** An instant shown as "dd-MM-yyyy HH:mm" in the clinic's timezone. */
 export function formatDisplayInstant(isoInstant: string, timeZone: string = DEFAULT_TIMEZONE): string {
   const d = parseISO(isoInstant);
   if (!isValid(d)) return isoInstant;
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('day')}-${get('month')}-${get('year')} ${get('hour')}:${get('minute')}`;
+  const p = localParts(d, timeZone);
+  return `${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}`;
 }
 
 /** Today's date (yyyy-MM-dd) in the clinic's timezone. */
 export function todayIn(timeZone: string = DEFAULT_TIMEZONE, now: Date = new Date()): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts; // en-CA formats as yyyy-MM-dd
+  const p = localParts(now, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
 }
 
 export function ageInYears(isoDateOfBirth: string, todayIso: string): number {

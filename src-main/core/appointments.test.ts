@@ -1,4 +1,7 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DB_FILE_NAME } from './core';
 import fc from 'fast-check';
 import { addStaff, CLINIC, openTestDesk, PATIENT, type TestDesk } from '../../tests/helpers';
 import type { MethodOutput } from '../../src-shared/api/contract';
@@ -135,6 +138,44 @@ describe('the appointment lifecycle through the ClinicApi', () => {
     const moved = await d.call('appointments.reschedule', { id: a.id, date: '2026-11-26', startMinutes: 615, reason: 'Patient asked' }, frontDesk);
     expect([moved.date, moved.startMinutes, moved.status]).toEqual(['2026-11-26', 615, 'confirmed']);
     expect(moved.timeline.at(-1)).toMatchObject({ event: 'appointment.reschedule', reason: 'Patient asked', details: { from: { date: '2026-11-25', start: '10:00' }, to: { date: '2026-11-26', start: '10:15' } } });
+  });
+});
+
+describe("the day view's patient labels", () => {
+  it("show the patient's current name and MRN, also after the patient is renamed", async () => {
+    const { d, frontDesk, doctorId, patients } = await clinicWithDoctor();
+    const booked = await d.call('appointments.book', { doctorId, patientId: patients[0]!, date: '2026-11-25', startMinutes: 600, type: 'new' }, frontDesk);
+    const shown = async () => (await d.call('appointments.day', { date: '2026-11-25' })).doctors[0]!.slots.find((s) => s.startMinutes === 600)!.appointments[0]!;
+    const mrn = (await d.call('patients.get', { id: patients[0]! })).mrn;
+    expect(await shown()).toMatchObject({ id: booked.id, patientName: 'Patient A Sharma', patientMrn: mrn });
+    await d.call('patients.update', { id: patients[0]!, changes: { fullName: 'Patient A Sharma-Iyer' } });
+    expect(await shown()).toMatchObject({ patientName: 'Patient A Sharma-Iyer', patientMrn: mrn });
+    expect((await d.call('appointments.get', { id: booked.id })).patientName).toBe('Patient A Sharma-Iyer');
+  });
+
+  it('are filled in when a patient arrives after their appointments (as rows may by sync)', async () => {
+    const { d, frontDesk, doctorId, patients } = await clinicWithDoctor();
+    const booked = await d.call('appointments.book', { doctorId, patientId: patients[1]!, date: '2026-11-25', startMinutes: 615, type: 'new' }, frontDesk);
+    // Take the patient's row out and put it back, as a sync could deliver it after the appointment.
+    const raw = new Database(path.join(d.dir, DB_FILE_NAME));
+    try {
+      raw.pragma('foreign_keys = OFF');
+      const row = raw.prepare('SELECT * FROM patients WHERE id = ?').get(patients[1]!) as Record<string, unknown>;
+      raw.prepare('DELETE FROM patients WHERE id = ?').run(patients[1]!);
+      raw.prepare('UPDATE appointments SET patient_id = patient_id WHERE id = ?').run(booked.id); // re-reads the (missing) label
+      expect(raw.prepare('SELECT patient_name, patient_mrn FROM appointments WHERE id = ?').get(booked.id)).toEqual({ patient_name: null, patient_mrn: null });
+      const cols = Object.keys(row);
+      raw.prepare(`INSERT INTO patients (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...cols.map((c) => row[c]));
+      expect(raw.prepare('SELECT patient_name FROM appointments WHERE id = ?').get(booked.id)).toEqual({ patient_name: 'Patient B Sharma' });
+      // An appointment row arriving without the label (as from the server) takes it from its patient.
+      const appt = raw.prepare('SELECT * FROM appointments WHERE id = ?').get(booked.id) as Record<string, unknown>;
+      const copy = { ...appt, id: '019a0000-0000-7000-8000-000000000001', start_minutes: 630, end_minutes: 645, patient_name: null, patient_mrn: null };
+      const keys = Object.keys(copy);
+      raw.prepare(`INSERT INTO appointments (${keys.join(', ')}) VALUES (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => copy[k as keyof typeof copy]));
+      expect(raw.prepare('SELECT patient_name, patient_mrn FROM appointments WHERE id = ?').get(copy.id)).toEqual({ patient_name: 'Patient B Sharma', patient_mrn: row.mrn });
+    } finally {
+      raw.close();
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { getISODay, parseISO } from 'date-fns';
+import { localParts } from '../dates';
 
 /** Doctors' slots, derived from weekly templates, exceptions and clinic holidays — never stored one by one. */
 export interface WeeklySession {
@@ -68,7 +69,6 @@ export function formatMinutes(minutes: number): string {
 
 /** Clinic-local date and minutes after midnight of an instant. */
 export function localClock(instant: Date, timeZone: string): { today: string; nowMinutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(instant);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
-  return { today: `${get('year')}-${get('month')}-${get('day')}`, nowMinutes: Number(get('hour')) * 60 + Number(get('minute')) };
+  const p = localParts(instant, timeZone);
+  return { today: `${p.year}-${p.month}-${p.day}`, nowMinutes: Number(p.hour) * 60 + Number(p.minute) };
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { localMigrations } from '../../../db/local';
 import type { LocalDatabase } from './schema';
 
@@ -49,7 +49,7 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateLocal(db);
   } catch (err) {
@@ -64,7 +64,7 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
   // mapped page can never be written through by mistake.
   reader.pragma('mmap_size = 2147418112');
   reader.pragma('cache_size = -65536');
-  const readDb = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: reader }) });
+  const readDb = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
   return {
     sqlite,
     db,
@@ -96,4 +96,28 @@ export async function migrateLocal(db: Kysely<any>): Promise<void> {
   }
   const { error } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * Kysely prepares every query afresh; SQLite's prepare costs about as much as running a small query.
+ * The same SQL text (the parameters are bound separately) gets the same prepared statement back, from
+ * a bounded least-recently-used cache. Safe because the core never streams (iterate) a query while
+ * running the same one again, and SQLite re-prepares a statement itself after a schema change.
+ */
+export function withStatementCache(db: Database.Database, max = 256): SqliteDatabase {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => db.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (statement) {
+        cache.delete(sqlText);
+      } else {
+        statement = db.prepare(sqlText);
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(sqlText, statement);
+      return statement;
+    },
+  };
 }

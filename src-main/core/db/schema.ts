@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** The desk database, typed. Column names are the SQL ones (snake_case); see db/local for the DDL. */
 interface Conventions {
@@ -149,6 +149,12 @@ export interface AppointmentsTable extends Conventions {
   checked_in_at: string | null;
   desk_notes: string | null;
   cancel_reason: string | null;
+  /**
+   * The patient's name and MRN, copied for the day view (migration 0003): given at insert by the command
+   * that has just read the patient, otherwise filled and kept in step by triggers; never updated by code.
+   */
+  patient_name: ColumnType<string | null, string | undefined, never>;
+  patient_mrn: ColumnType<string | null, string | undefined, never>;
 }
 
 export interface AppointmentTransitionsTable extends Conventions {

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
 import { ApiError, notFound } from '../../../src-shared/errors';
 import type { Appointment, AppointmentStatusName, AppointmentSummary, AppointmentTransition, DayView, DoctorDay } from '../../../src-shared/api/types';
 import { newId } from '../../../src-shared/ids';
@@ -19,7 +19,7 @@ import type { AppointmentsTable, LocalDatabase } from '../db/schema';
 import { listDoctors, loadSchedule, loadSchedules, requireDoctor } from './schedules';
 
 type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
-type Row = Selectable<AppointmentsTable> & { patient_name: string; patient_mrn: string };
+type Row = Selectable<AppointmentsTable>;
 
 /** Statuses that hold a place in a slot. */
 const OCCUPYING: AppointmentStatus[] = ['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed'];
@@ -41,9 +41,7 @@ function machineContext(row: Pick<AppointmentsTable, 'doctor_id' | 'date' | 'sta
 function selectRows(db: Db) {
   return db
     .selectFrom('appointments as a')
-    .innerJoin('patients as p', 'p.id', 'a.patient_id')
     .selectAll('a')
-    .select(['p.full_name as patient_name', 'p.mrn as patient_mrn'])
     .where('a.deleted_at', 'is', null);
 }
 
@@ -57,10 +55,10 @@ type SummaryRow = Pick<
  * costs more than the query. So each row comes back as one JSON array of the columns a summary
  * shows, unpacked here (about half the time).
  */
-const PACKED_SUMMARY = sql<string>`json_array(a.id, a.doctor_id, a.patient_id, a.date, a.start_minutes, a.end_minutes, a.kind, a.type, a.status, a.token, a.checked_in_at, a.hold_expires_at, a.desk_notes, p.full_name, p.mrn)`;
+const PACKED_SUMMARY = sql<string>`json_array(a.id, a.doctor_id, a.patient_id, a.date, a.start_minutes, a.end_minutes, a.kind, a.type, a.status, a.token, a.checked_in_at, a.hold_expires_at, a.desk_notes, a.patient_name, a.patient_mrn)`;
 
 function unpackSummaryRow(packed: string): SummaryRow {
-  const v = JSON.parse(packed) as [string, string, string, string, number | null, number | null, Row['kind'], Row['type'], string, number | null, string | null, string | null, string | null, string, string];
+  const v = JSON.parse(packed) as [string, string, string, string, number | null, number | null, Row['kind'], Row['type'], string, number | null, string | null, string | null, string | null, string | null, string | null];
   return {
     id: v[0],
     doctor_id: v[1],
@@ -85,8 +83,9 @@ function summary(row: SummaryRow, actor: Actor, grace: number): AppointmentSumma
     id: row.id,
     doctorId: row.doctor_id,
     patientId: row.patient_id,
-    patientName: row.patient_name,
-    patientMrn: row.patient_mrn,
+    // The labels are copied from the patient's row by triggers; null only while that row has not reached this desk.
+    patientName: row.patient_name ?? 'Patient not on this desk yet',
+    patientMrn: row.patient_mrn ?? '',
     date: row.date,
     startMinutes: row.start_minutes,
     endMinutes: row.end_minutes,
@@ -122,9 +121,17 @@ async function timeline(db: Db, appointmentId: string): Promise<AppointmentTrans
   }));
 }
 
-async function requirePatient(db: Db, clinicId: string, patientId: string): Promise<void> {
-  const patient = await db.selectFrom('patients').select('id').where('id', '=', patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+/** The patient an appointment is for, as its label (name and MRN, copied onto the appointment row). */
+async function requirePatient(db: Db, clinicId: string, patientId: string): Promise<{ patient_name: string; patient_mrn: string }> {
+  const patient = await db
+    .selectFrom('patients')
+    .select(['full_name as patient_name', 'mrn as patient_mrn'])
+    .where('id', '=', patientId)
+    .where('clinic_id', '=', clinicId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
   if (!patient) throw notFound('patient');
+  return patient;
 }
 
 async function loadAppointment(db: Db, clinicId: string, id: string): Promise<Row> {
@@ -238,14 +245,14 @@ async function dayView(ctx: CallContext, date: string, doctorIds?: string[]): Pr
   const grace = await graceMinutes(ctx);
   const doctors = await listDoctors(ctx.db, clinicId, false, doctorIds);
   const holiday = await ctx.db.selectFrom('clinic_holidays').select('name').where('clinic_id', '=', clinicId).where('date', '=', date).where('deleted_at', 'is', null).executeTakeFirst();
-  // Raw SQL for one reason: INDEXED BY, so each patient look-up reads only the covering index
-  // patients_label (migration 0003) whatever the planner's statistics say.
-  const byDoctors = doctorIds?.length ? sql`AND a.doctor_id IN (${sql.join(doctorIds)})` : sql``;
-  const packed = await sql<{ row: string }>`
-    SELECT ${PACKED_SUMMARY} AS row
-    FROM appointments AS a JOIN patients AS p INDEXED BY patients_label ON p.id = a.patient_id
-    WHERE a.deleted_at IS NULL AND a.date = ${date} AND a.clinic_id = ${clinicId} ${byDoctors}
-    ORDER BY a.start_minutes, a.created_at`.execute(ctx.db);
+  let q = ctx.db
+    .selectFrom('appointments as a')
+    .select(PACKED_SUMMARY.as('row'))
+    .where('a.deleted_at', 'is', null)
+    .where('a.date', '=', date)
+    .where('a.clinic_id', '=', clinicId);
+  if (doctorIds?.length) q = q.where('a.doctor_id', 'in', doctorIds);
+  const packed = { rows: await q.orderBy('a.start_minutes').orderBy('a.created_at').execute() };
   const rows = packed.rows.map((r) => unpackSummaryRow(r.row));
   const schedules = await loadSchedules(
     ctx.db,
@@ -323,7 +330,7 @@ export const appointmentHandlers: Pick<
     const grace = await graceMinutes(ctx);
     const id = newId();
     await runCommand(ctx, 'appointments.book', async (trx, now) => {
-      await requirePatient(trx, clinicId, input.patientId);
+      const label = await requirePatient(trx, clinicId, input.patientId);
       const slot = await assertRoom(trx, ctx, input.doctorId, input.date, input.startMinutes);
       const row = {
         id,
@@ -336,6 +343,7 @@ export const appointmentHandlers: Pick<
         type: input.type,
         status: 'requested',
         machine_version: APPOINTMENT_MACHINE_VERSION,
+        ...label,
         hold_expires_at: null as string | null,
         token: null,
         checked_in_at: null,
@@ -372,7 +380,7 @@ export const appointmentHandlers: Pick<
     const grace = await graceMinutes(ctx);
     const id = newId();
     await runCommand(ctx, 'appointments.walkIn', async (trx, now) => {
-      await requirePatient(trx, clinicId, input.patientId);
+      const label = await requirePatient(trx, clinicId, input.patientId);
       const doctor = await requireDoctor(trx, clinicId, input.doctorId);
       if (!doctor.active) throw new ApiError({ code: 'conflict', reason: 'doctor_inactive', message: `${doctor.displayName} is not seeing patients.` });
       const context: AppointmentContext = { doctorStaffId: input.doctorId, date: actor.today, startMinutes: null, holdExpiresAt: null, graceMinutes: grace };
@@ -396,6 +404,7 @@ export const appointmentHandlers: Pick<
           checked_in_at: now,
           desk_notes: input.deskNotes,
           cancel_reason: null,
+          ...label,
           ...newRowConventions({ userId: ctx.session!.userId, clinicId }, now),
         })
         .execute();
@@ -422,7 +431,7 @@ export const appointmentHandlers: Pick<
       const holdExpiresAt = new Date(Date.parse(now) + holdMinutes * 60_000).toISOString();
       const event = { type, ...actor, reason: reason ?? '', holdExpiresAt } as AppointmentEvent;
       const to = decide(from, machineContext(row, grace), event);
-      const changes: Partial<AppointmentsTable> = { status: to, updated_at: now, updated_by: ctx.session!.userId };
+      const changes: Updateable<AppointmentsTable> = { status: to, updated_at: now, updated_by: ctx.session!.userId };
       const details: Record<string, unknown> = {};
       if (type === 'appointment.hold') changes.hold_expires_at = holdExpiresAt;
       if (to === 'confirmed') changes.hold_expires_at = null;
