@@ -83,7 +83,7 @@ function summary(row: SummaryRow, actor: Actor, grace: number): AppointmentSumma
     id: row.id,
     doctorId: row.doctor_id,
     patientId: row.patient_id,
-    // The labels are copied from the patient's row by triggers; null only while that row has not reached this desk.
+    // The label is copied from the patient's row (migration 0003); null only while that row has not reached this desk.
     patientName: row.patient_name ?? 'Patient not on this desk yet',
     patientMrn: row.patient_mrn ?? '',
     date: row.date,
@@ -252,8 +252,7 @@ async function dayView(ctx: CallContext, date: string, doctorIds?: string[]): Pr
     .where('a.date', '=', date)
     .where('a.clinic_id', '=', clinicId);
   if (doctorIds?.length) q = q.where('a.doctor_id', 'in', doctorIds);
-  const packed = { rows: await q.orderBy('a.start_minutes').orderBy('a.created_at').execute() };
-  const rows = packed.rows.map((r) => unpackSummaryRow(r.row));
+  const rows = (await q.orderBy('a.start_minutes').orderBy('a.created_at').execute()).map((r) => unpackSummaryRow(r.row));
   const schedules = await loadSchedules(
     ctx.db,
     doctors.map((d) => d.staffId),
