@@ -60,7 +60,7 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
   reader.pragma('busy_timeout = 5000');
   // Screens read much more than they write: let the reader map the file (up to SQLite's 2 GiB cap;
   // pages are read straight from the OS cache instead of copied into SQLite's) and keep a larger page
-  // cache (a day view joins a thousand or more appointments to their patients). Read-only, so a
+  // cache (a day view reads a thousand or more appointments). Read-only, so a
   // mapped page can never be written through by mistake.
   reader.pragma('mmap_size = 2147418112');
   reader.pragma('cache_size = -65536');
