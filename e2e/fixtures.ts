@@ -23,7 +23,9 @@ const ROOT = process.cwd(); // playwright runs from the repo root (playwright.co
 const OUTPUT = path.join(ROOT, 'e2e', 'output');
 
 async function startHost(dataDir: string, logFile: string, secret: string, clockStart: Date): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'src-main', 'host', 'cli.ts'), '--data-dir', dataDir, '--port', '0'], {
+  // One process (node with tsx as a loader, not tsx's CLI, which runs the script in a child): killing it
+  // really stops the host, as a crash or power cut would.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src-main', 'host', 'cli.ts'), '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
     env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug', CLINICDESK_CLOCK_START: clockStart.toISOString() },
     stdio: ['ignore', 'pipe', 'pipe'],
