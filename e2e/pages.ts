@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { localClock } from '../src-shared/domain/schedule';
 import { ADMIN, CLINIC, PATIENT_ADDRESS } from './data';
 
 export const EVERY_DAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -173,9 +174,7 @@ export class SchedulesScreen {
 
 /** Minutes after midnight now, in the clinic's time zone. */
 export function clinicNowMinutes(now: Date, timeZone = 'Asia/Kolkata'): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(now);
-  const get = (t: string) => Number(parts.find((x) => x.type === t)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  return localClock(now, timeZone).nowMinutes;
 }
 
 export const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
