@@ -151,10 +151,21 @@ describe.each(BACKENDS)('server command line on %s', (kind) => {
       expect((JSON.parse(devices.stdout) as { devices: Array<{ id: string; name: string }> }).devices).toEqual([
         expect.objectContaining({ id: enrolled.deviceId, name: 'Front desk 1', revokedAt: null }),
       ]);
-      const second = await run(['enrol-code', '--clinic', clinicId, '--json']);
+      const second = await run(['enrol-code', '--clinic', clinicId, '--station-role', 'accounts', '--json']);
       expect(second.code, second.stderr).toBe(0);
+      expect(JSON.parse(second.stdout)).toMatchObject({ stationRole: 'accounts' });
       const enrolledSecond = await fetch(`${server.url}/v1/enrol`, { method: 'POST', body: JSON.stringify({ code: (JSON.parse(second.stdout) as { code: string }).code, deviceName: 'Front desk 2' }) });
       expect(enrolledSecond.status).toBe(201);
+      expect(await enrolledSecond.json()).toMatchObject({ stationRole: 'accounts' });
+      if (refusals) {
+        const badRole = await run(['enrol-code', '--clinic', clinicId, '--station-role', 'pharmacy']);
+        expect(badRole.code).toBe(2);
+        expect(badRole.stderr).toMatch(/--station-role must be one of/);
+      }
+      // Compaction through the running server (PGlite) or on the database (PostgreSQL).
+      const compacted = await run(['compact', '--retention', '1d', '--json']);
+      expect(compacted.code, compacted.stderr).toBe(0);
+      expect(JSON.parse(compacted.stdout)).toMatchObject({ deleted: 0, horizon: expect.stringMatching(/^\d+$/) });
 
       const revoked = await run(['revoke-device', enrolled.deviceId]);
       expect(revoked.code, revoked.stderr).toBe(0);

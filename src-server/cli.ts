@@ -8,8 +8,10 @@ import { openCentralDatabase, CentralDbError, DataDirBusyError, type CentralDb }
 import { startServer } from './http/server';
 import { loopbackUrl, newAdminToken, readAdminFile, sendAdminCommand, writeAdminFile } from './local-admin';
 import { isLogLevel, jsonLogger } from './log';
+import { STATION_ROLES, type StationRole } from '../src-shared/sync/shapes';
 import { createClinicInput } from './services/clinics';
-import { DEFAULT_CODE_TTL_MS, type DeviceInfo } from './services/devices';
+import { DEFAULT_CODE_TTL_MS, isStationRole, type DeviceInfo } from './services/devices';
+import { compactChangeLog, DEFAULT_RETENTION_MS } from './services/shapes';
 
 const USAGE = `ClinicDesk central sync server
 
@@ -19,14 +21,20 @@ Commands:
   serve (default)        start the server
       --port <n>           port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
       --host <address>     address to listen on (default 127.0.0.1; 0.0.0.0 serves the clinic's network)
+      --retention <30d>    how long the change log is kept (compacted hourly; default 30d, or
+                           CLINICDESK_CHANGE_LOG_RETENTION); a desk offline for longer re-downloads its data
   init-clinic            create a clinic and its first administrator
       --legal-name <text> --address <text> --city <text> --state <GST state code, e.g. 27> --pincode <6 digits>
       [--trade-name <text>] [--phone <mobile>] [--gstin <GSTIN>] [--timezone <IANA zone>]
       --admin-name <text> --admin-username <text>
       [--additional]       allow another clinic on a server that already holds one
+      [--station-role <role>]  also make the first desk's enrolment code, for a station of that role
       The admin password is read from CLINICDESK_ADMIN_PASSWORD, else asked for (or read from stdin).
   enrol-code             make a single-use enrolment code for a new desk
       --clinic <id or name> [--expires <30m | 24h | 7d>] (default 24h)
+      [--station-role <${STATION_ROLES.join(' | ')}>]  which role's data the desk receives (default front_desk)
+  compact                delete the change log older than --retention (default 30d) now
+  reset-shapes           [--clinic <id or name>] make every desk (of that clinic) download its data afresh
   revoke-device <id>     stop a device at once (its credential is refused from now on)
   list-devices           [--clinic <id or name>]
   list-clinics
@@ -69,6 +77,8 @@ const { values, positionals } = (() => {
         'admin-name': { type: 'string' },
         'admin-username': { type: 'string' },
         additional: { type: 'boolean', default: false },
+        'station-role': { type: 'string' },
+        retention: { type: 'string' },
       },
     });
   } catch (err) {
@@ -103,11 +113,27 @@ async function execute(cmd: AdminCommand): Promise<Record<string, unknown>> {
   }
 }
 
+function stationRoleOption(): StationRole | null {
+  const role = values['station-role'];
+  if (role === undefined) return null;
+  if (!isStationRole(role)) throw new UsageError(`--station-role must be one of: ${STATION_ROLES.join(', ')}.`);
+  return role;
+}
+
+function retentionMs(): number {
+  const text = values.retention ?? process.env.CLINICDESK_CHANGE_LOG_RETENTION;
+  if (!text) return DEFAULT_RETENTION_MS;
+  const ms = parseDuration(text);
+  if (ms === null) throw new UsageError('--retention takes a duration such as 7d or 30d.');
+  return ms;
+}
+
 async function serve(): Promise<void> {
   const level = process.env.CLINICDESK_LOG_LEVEL;
   const log = jsonLogger(undefined, isLogLevel(level) ? level : 'info');
   const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 to 65535).');
+  const retention = retentionMs();
   const backend = backendFrom(process.env, values['data-dir']);
   const central = await openCentralDatabase(backend);
   const host = values.host ?? '127.0.0.1';
@@ -126,10 +152,19 @@ async function serve(): Promise<void> {
     const url = loopbackUrl(host, server.port);
     if (url) releaseAdminFile = writeAdminFile(backend.dataDir, { pid: process.pid, url, token: adminToken });
   }
+  // Compaction: at start and hourly (a desk whose offset falls below the horizon re-snapshots).
+  const compact = () =>
+    compactChangeLog(central.db, { retentionMs: retention, now: new Date() })
+      .then((r) => log.log('info', 'change_log.compacted', { horizon: r.horizon, deleted: r.deleted }))
+      .catch((err: unknown) => log.log('error', 'change_log.compact_failed', { error: err instanceof Error ? err.name : typeof err }));
+  void compact();
+  const compactTimer = setInterval(() => void compact(), 60 * 60_000);
+  compactTimer.unref();
   let closing = false;
   const shutdown = async () => {
     if (closing) return;
     closing = true;
+    clearInterval(compactTimer);
     releaseAdminFile();
     await server.close();
     await central.close();
@@ -189,9 +224,18 @@ async function initClinic(): Promise<void> {
   // Checked before the database is opened, with the desk's own first-run rules.
   const checked = createClinicInput.safeParse(input);
   if (!checked.success) throw validationError(checked.error);
-  const created = (await execute({ command: 'init-clinic', input, additional: v.additional })) as { clinicId: string; adminId: string };
+  const firstCodeStationRole = stationRoleOption();
+  const created = (await execute({ command: 'init-clinic', input, additional: v.additional, firstCodeStationRole })) as {
+    clinicId: string;
+    adminId: string;
+    enrolmentCode?: { code: string; expiresAt: string; stationRole: StationRole };
+  };
+  const first = created.enrolmentCode;
   out(
-    `Clinic created (id ${created.clinicId}) with its administrator "${v['admin-username']}".\nNext: make an enrolment code for the first desk:  npm run server -- enrol-code --clinic ${created.clinicId}`,
+    `Clinic created (id ${created.clinicId}) with its administrator "${v['admin-username']}".\n` +
+      (first
+        ? `Enrolment code for the first desk (${first.stationRole} station): ${first.code}\nIt enrols one PC and expires at ${first.expiresAt}.`
+        : `Next: make an enrolment code for the first desk:  npm run server -- enrol-code --clinic ${created.clinicId}`),
     created,
   );
 }
@@ -204,11 +248,23 @@ async function enrolCode(): Promise<void> {
     if (parsed === null) throw new UsageError('--expires takes a duration such as 30m, 24h or 7d.');
     ttlMs = parsed;
   }
-  const code = (await execute({ command: 'enrol-code', clinic: values.clinic, ttlMs })) as { code: string; clinicId: string; clinicName: string; expiresAt: string };
+  const stationRole = stationRoleOption() ?? 'front_desk';
+  const code = (await execute({ command: 'enrol-code', clinic: values.clinic, ttlMs, stationRole })) as {
+    code: string;
+    clinicId: string;
+    clinicName: string;
+    expiresAt: string;
+    stationRole: StationRole;
+  };
   out(
-    `Enrolment code for ${code.clinicName}: ${code.code}\nIt enrols one PC and expires at ${code.expiresAt}. Enter it on the new desk with this server's address.`,
-    { code: code.code, clinicId: code.clinicId, expiresAt: code.expiresAt },
+    `Enrolment code for ${code.clinicName} (${code.stationRole} station): ${code.code}\nIt enrols one PC and expires at ${code.expiresAt}. Enter it on the new desk with this server's address.`,
+    { code: code.code, clinicId: code.clinicId, expiresAt: code.expiresAt, stationRole: code.stationRole },
   );
+}
+
+async function compact(): Promise<void> {
+  const result = (await execute({ command: 'compact', retentionMs: retentionMs() })) as { horizon: string; deleted: number };
+  out(`Change log compacted: ${result.deleted} entries deleted; horizon ${result.horizon}.`, result);
 }
 
 async function revoke(): Promise<void> {
@@ -231,6 +287,11 @@ async function clinics(): Promise<void> {
   out(list.length ? list.map((c) => `${c.id}  ${c.name}  (${c.devices} active devices)`).join('\n') : 'No clinic yet: run init-clinic.', { clinics: list });
 }
 
+async function resetAll(): Promise<void> {
+  const { retired } = (await execute({ command: 'reset-shapes', clinic: values.clinic ?? null })) as { retired: number };
+  out(`${retired} shape handles retired: each desk downloads its data afresh on its next request.`, { retired });
+}
+
 const commands: Record<string, () => Promise<void>> = {
   serve,
   'init-clinic': initClinic,
@@ -238,6 +299,8 @@ const commands: Record<string, () => Promise<void>> = {
   'revoke-device': revoke,
   'list-devices': devices,
   'list-clinics': clinics,
+  compact,
+  'reset-shapes': resetAll,
 };
 
 async function main(): Promise<void> {

@@ -51,7 +51,7 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
   it('applies every migration, creates the synced and server tables, and a second run changes nothing', async () => {
     const { db } = t.central;
     const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-    expect(applied.map((r) => (r as { name: string }).name)).toEqual(['0001_synced_tables', '0002_row_version_and_change_log', '0003_devices_and_enrolment']);
+    expect(applied.map((r) => (r as { name: string }).name)).toEqual(['0001_synced_tables', '0002_row_version_and_change_log', '0003_devices_and_enrolment', '0004_shapes_and_station_roles']);
     const tables = await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'`.execute(db);
     const names = tables.rows.map((r) => r.t);
     for (const table of [...SYNCED_TABLES, 'change_log', 'devices', 'enrolment_codes']) expect(names).toContain(table);
@@ -67,7 +67,7 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
       expect(own.find((c) => c.column_name === 'updated_at')?.data_type).toBe('timestamp with time zone');
     }
     await migrateCentral(db);
-    expect(await db.selectFrom('kysely_migration' as never).select('name' as never).execute()).toHaveLength(3);
+    expect(await db.selectFrom('kysely_migration' as never).select('name' as never).execute()).toHaveLength(4);
   });
 
   it('refuses a database that holds a migration this version does not know', async () => {

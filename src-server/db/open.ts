@@ -18,6 +18,18 @@ export interface CentralDb {
   where: string;
   /** True when the database answers a trivial query within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * LISTEN on channels, outside the query pool (PostgreSQL: one dedicated connection that reconnects
+   * by itself; PGlite: the instance's own listen). `onGap` runs when notifications may have been missed
+   * (a reconnect), so waiters re-check.
+   */
+  listen(channels: string[], onNotify: (channel: string, payload: string) => void, onGap?: () => void): Promise<Listener>;
+  close(): Promise<void>;
+}
+
+export interface Listener {
+  /** False while a PostgreSQL listener is reconnecting: callers should poll meanwhile. */
+  readonly connected: boolean;
   close(): Promise<void>;
 }
 
@@ -55,7 +67,14 @@ export async function openCentralDatabase(backend: CentralBackend, opts: { migra
     // An idle connection dropped by the server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const db = new Kysely<CentralDatabase>({ dialect: new PostgresDialect({ pool }) });
-    opened = { db, kind: 'postgres', where: describeUrl(backend.url), ping: (ms) => ping(db, ms), close: () => db.destroy() };
+    opened = {
+      db,
+      kind: 'postgres',
+      where: describeUrl(backend.url),
+      ping: (ms) => ping(db, ms),
+      listen: (channels, onNotify, onGap) => listenPostgres(backend.url, channels, onNotify, onGap),
+      close: () => db.destroy(),
+    };
   } else {
     const release = backend.dataDir ? lockDataDir(backend.dataDir) : () => {};
     let client: PGlite;
@@ -73,6 +92,16 @@ export async function openCentralDatabase(backend: CentralBackend, opts: { migra
       kind: 'pglite',
       where: backend.dataDir ?? '(in memory)',
       ping: (ms) => ping(db, ms),
+      async listen(channels, onNotify) {
+        const unsubscribe = await Promise.all(channels.map((channel) => client.listen(channel, (payload) => onNotify(channel, payload))));
+        return {
+          connected: true,
+          async close() {
+            if (client.closed) return;
+            await Promise.all(unsubscribe.map((u) => u().catch(() => {})));
+          },
+        };
+      },
       async close() {
         try {
           await db.destroy();
@@ -91,6 +120,73 @@ export async function openCentralDatabase(backend: CentralBackend, opts: { migra
     }
   }
   return opened;
+}
+
+/** A LISTEN connection to PostgreSQL that reconnects (after 1 s, then up to every 10 s) until closed. */
+async function listenPostgres(
+  url: string,
+  channels: string[],
+  onNotify: (channel: string, payload: string) => void,
+  onGap?: () => void,
+): Promise<Listener> {
+  let closed = false;
+  let connected = false;
+  let client: pg.Client | null = null;
+  let retryMs = 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    c.on('notification', (n) => onNotify(n.channel, n.payload ?? ''));
+    const lost = () => {
+      if (client !== c) return;
+      client = null;
+      connected = false;
+      c.end().catch(() => {});
+      schedule();
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    await c.connect();
+    for (const channel of channels) await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    if (closed) {
+      await c.end().catch(() => {});
+      return;
+    }
+    client = c;
+    connected = true;
+    retryMs = 1000;
+  };
+  const schedule = () => {
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      connect()
+        .then(() => onGap?.())
+        .catch(() => {
+          retryMs = Math.min(retryMs * 2, 10_000);
+          schedule();
+        });
+    }, retryMs);
+    timer.unref();
+  };
+  try {
+    await connect();
+  } catch {
+    schedule();
+  }
+  return {
+    get connected() {
+      return connected;
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      const c = client;
+      client = null;
+      connected = false;
+      await c?.end().catch(() => {});
+    },
+  };
 }
 
 const provider: MigrationProvider = { getMigrations: async () => centralMigrations };

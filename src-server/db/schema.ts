@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { StationRole } from '../../src-shared/sync/shapes';
 
 /**
  * The central database, typed (see db/central for the DDL). Values read back exactly as the desk holds
@@ -148,6 +149,8 @@ export interface EnrolmentCodesTable {
   expires_at: string;
   used_at: string | null;
   used_by_device_id: string | null;
+  /** The station role the enrolled device will have (migration 0004). */
+  station_role: StationRole;
 }
 
 export interface DevicesTable {
@@ -162,6 +165,26 @@ export interface DevicesTable {
   last_seen_at: string | null;
   revoked_at: string | null;
   revoked_by: string | null;
+  /** Which role's shapes the desk receives (src-shared/sync/shapes.ts), fixed at enrolment. */
+  station_role: StationRole;
+}
+
+/** The handles of each shape (clinic × table × station); see db/central 0004 and services/shapes.ts. */
+export interface ShapeHandlesTable {
+  handle: string;
+  clinic_id: string;
+  table_name: string;
+  station_role: StationRole;
+  created_at: Generated<string>;
+  retired_at: string | null;
+}
+
+/** One row: the change log's compaction horizon (xid8 as text). */
+export interface ChangeLogHorizonTable {
+  id: number;
+  horizon: string;
+  compacted_at: string | null;
+  deleted: Generated<number>;
 }
 
 export interface CentralDatabase {
@@ -177,6 +200,8 @@ export interface CentralDatabase {
   change_log: ChangeLogTable;
   enrolment_codes: EnrolmentCodesTable;
   devices: DevicesTable;
+  shape_handles: ShapeHandlesTable;
+  change_log_horizon: ChangeLogHorizonTable;
 }
 
 /** The tables desks receive (one shape each, next slice). */

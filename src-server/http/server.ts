@@ -18,17 +18,24 @@ import {
   markSeen,
   revokeDevice,
 } from '../services/devices';
+import { ClientGoneError, ShapeService, type ShapeOptions } from '../services/shapes';
+import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
 import { FailureThrottle, type ThrottleOptions } from './throttle';
 
 /**
- * The sync server's HTTP API on Node's own http module: a handful of JSON endpoints now, and next the
- * shape endpoint, whose long-polls and exact response headers (electric-handle, electric-offset, …) are
+ * The sync server's HTTP API on Node's own http module: a handful of JSON endpoints and the shape
+ * endpoint, whose long-polls and exact response headers (electric-handle, electric-offset, …) are
  * simplest to get right with nothing between us and the socket — the desk's browser mode does the same.
  *
  *   GET  /health                      no auth: status and database reachability
- *   POST /v1/enrol                    auth by enrolment code: {code, deviceName, patientSeries?} → credential + series
- *   GET  /v1/device                   the calling device and its clinic
- *   POST /v1/enrolment-codes          admin: {expiresInHours?} → a new code for the device's clinic
+ *   POST /v1/enrol                    auth by enrolment code: {code, deviceName, patientSeries?} → credential,
+ *                                     series and station role
+ *   GET  /v1/device                   the calling device (with its station role) and its clinic
+ *   GET  /v1/shape?table=&offset=&handle=&live=&cursor=
+ *                                     the ElectricSQL shape protocol for one synced table: rows of the device's
+ *                                     clinic, columns of its station role (services/shapes.ts; `where`,
+ *                                     `columns` and unknown parameters are ignored); live=true long-polls
+ *   POST /v1/enrolment-codes          admin: {expiresInHours?, stationRole?} → a new code for the device's clinic
  *   GET  /v1/devices                  admin: the clinic's devices
  *   POST /v1/devices/:id/revoke       admin: revoke a device of the clinic
  *   POST /v1/admin/command            only with `adminToken`, only from this machine: the operator's command
@@ -48,6 +55,8 @@ export interface ServerOptions {
   enrolThrottle?: ThrottleOptions;
   /** Enables POST /v1/admin/command for the local command line (header ClinicDesk-Admin-Token, loopback only). */
   adminToken?: string;
+  /** Shape endpoint tuning (chunk size, live timeout); tests make them small. */
+  shapes?: ShapeOptions;
 }
 
 export interface RunningServer {
@@ -70,6 +79,8 @@ interface RequestContext {
   now: Date;
   /** Filled in by authentication, for the access log. */
   deviceId?: string;
+  /** The shape's table, for the access log (a table name, never values). */
+  table?: string;
 }
 
 type RouteHandler = (ctx: RequestContext) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
@@ -87,6 +98,7 @@ const codeRequest = z.object({
     .min(1 / 60, 'A code must last at least a minute.')
     .max(30 * 24, 'A code can last at most 30 days.')
     .optional(),
+  stationRole: z.enum(STATION_ROLES, { error: `The station role must be one of: ${STATION_ROLES.join(', ')}.` }).optional(),
 });
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -94,6 +106,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { db } = central;
   const clock = options.clock ?? (() => new Date());
   const enrolThrottle = new FailureThrottle(options.enrolThrottle);
+  const shapes = new ShapeService(central, options.shapes);
+  await shapes.start();
 
   async function device(ctx: RequestContext): Promise<DevicesTable> {
     const header = ctx.req.headers.authorization;
@@ -193,6 +207,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     },
     {
+      method: 'GET',
+      pattern: /^\/v1\/shape$/,
+      name: 'shape',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        const params = new URL(ctx.req.url ?? '/', 'http://server.invalid').searchParams;
+        const table = params.get('table');
+        ctx.table = table && isShapeName(table) ? table : undefined; // logged only when it is one of ours
+        const gone = new AbortController();
+        const onClose = () => {
+          if (!ctx.res.writableEnded) gone.abort();
+        };
+        ctx.res.on('close', onClose);
+        try {
+          const reply = await shapes.serve(
+            dev,
+            { table: params.get('table'), offset: params.get('offset'), handle: params.get('handle'), live: params.get('live') === 'true', cursor: params.get('cursor') },
+            gone.signal,
+          );
+          return { status: reply.status, headers: reply.headers, body: reply.body };
+        } finally {
+          ctx.res.off('close', onClose);
+        }
+      },
+    },
+    {
       method: 'POST',
       pattern: /^\/v1\/enrolment-codes$/,
       name: 'enrolment_codes.create',
@@ -205,10 +245,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           clinicId: dev.clinic_id,
           createdBy: userId,
           now: ctx.now,
+          stationRole: parsed.data.stationRole ?? 'front_desk',
           ...(hours !== undefined ? { ttlMs: Math.round(hours * 3_600_000) } : {}),
         });
-        log.log('info', 'enrolment_code.created', { clinicId: dev.clinic_id, codeId: code.id, by: userId, deviceId: dev.id });
-        return { status: 201, body: { code: code.code, expiresAt: code.expiresAt } };
+        log.log('info', 'enrolment_code.created', { clinicId: dev.clinic_id, codeId: code.id, by: userId, deviceId: dev.id, stationRole: code.stationRole });
+        return { status: 201, body: { code: code.code, expiresAt: code.expiresAt, stationRole: code.stationRole } };
       },
     },
     {
@@ -281,7 +322,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       status = result.status ?? 200;
       send(res, status, result.body, result.headers);
     } catch (err) {
-      if (err instanceof HttpError) {
+      if (err instanceof ClientGoneError) {
+        status = 499; // the client closed a waiting live request: nothing to send
+      } else if (err instanceof HttpError) {
         status = err.status;
         send(res, status, errorBody(err.body));
       } else if (err instanceof ApiError) {
@@ -301,6 +344,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         status,
         ms: Math.round(performance.now() - started),
         deviceId: ctx.deviceId,
+        ...(ctx.table ? { table: ctx.table } : {}),
       });
     }
   }
@@ -308,19 +352,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const server = http.createServer((req, res) => void handle(req, res));
   server.headersTimeout = 30_000;
   server.requestTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (err) {
+    await shapes.close();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     async close() {
+      await shapes.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -6,6 +6,7 @@ import { validationError } from '../../src-shared/api/validation';
 import { ApiError } from '../../src-shared/errors';
 import { newId } from '../../src-shared/ids';
 import { isValidSeriesPrefix, randomSeriesPrefix } from '../../src-shared/mrn';
+import { STATION_ROLES, type StationRole } from '../../src-shared/sync/shapes';
 import { hashSecret, looksLikeDeviceCredential, newDeviceCredential, newEnrolmentCode, normalizeEnrolmentCode } from '../auth/secrets';
 import type { CentralDatabase, DevicesTable } from '../db/schema';
 
@@ -30,11 +31,22 @@ export const enrolInput = z.object({
     .transform((v) => v ?? null),
 });
 
+/** A station role as given by an operator or an admin desk; front desk when not given. */
+export const stationRoleInput = z
+  .enum(STATION_ROLES, { error: `The station role must be one of: ${STATION_ROLES.join(', ')}.` })
+  .optional()
+  .transform((v): StationRole => v ?? 'front_desk');
+
+export function isStationRole(value: string): value is StationRole {
+  return (STATION_ROLES as readonly string[]).includes(value);
+}
+
 export interface EnrolmentCode {
   id: string;
   code: string;
   clinicId: string;
   expiresAt: string;
+  stationRole: StationRole;
 }
 
 export interface EnrolledDevice {
@@ -46,6 +58,8 @@ export interface EnrolledDevice {
   patientSeries: string;
   invoiceSeries: string;
   enrolledAt: string;
+  /** Which role's data the desk receives (chosen when the code was made). */
+  stationRole: StationRole;
 }
 
 export interface DeviceInfo {
@@ -57,6 +71,7 @@ export interface DeviceInfo {
   enrolledAt: string;
   lastSeenAt: string | null;
   revokedAt: string | null;
+  stationRole: StationRole;
 }
 
 export function deviceInfo(row: DevicesTable): DeviceInfo {
@@ -69,13 +84,18 @@ export function deviceInfo(row: DevicesTable): DeviceInfo {
     enrolledAt: row.enrolled_at,
     lastSeenAt: row.last_seen_at,
     revokedAt: row.revoked_at,
+    stationRole: row.station_role,
   };
 }
 
 export async function createEnrolmentCode(
   db: Kysely<CentralDatabase>,
-  opts: { clinicId: string; createdBy: string | null; ttlMs?: number; now: Date },
+  opts: { clinicId: string; createdBy: string | null; ttlMs?: number; now: Date; stationRole?: StationRole },
 ): Promise<EnrolmentCode> {
+  const stationRole = opts.stationRole ?? 'front_desk';
+  if (!isStationRole(stationRole)) {
+    throw new ApiError({ code: 'validation', reason: 'bad_station_role', message: `The station role must be one of: ${STATION_ROLES.join(', ')}.` });
+  }
   const ttl = opts.ttlMs ?? DEFAULT_CODE_TTL_MS;
   if (!Number.isFinite(ttl) || ttl < 60_000 || ttl > MAX_CODE_TTL_MS) {
     throw new ApiError({ code: 'validation', reason: 'bad_expiry', message: 'An enrolment code must last between 1 minute and 30 days.' });
@@ -94,9 +114,10 @@ export async function createEnrolmentCode(
       expires_at: expiresAt,
       used_at: null,
       used_by_device_id: null,
+      station_role: stationRole,
     })
     .execute();
-  return { id, code, clinicId: opts.clinicId, expiresAt };
+  return { id, code, clinicId: opts.clinicId, expiresAt, stationRole };
 }
 
 export const codeRefused = {
@@ -154,6 +175,7 @@ export async function enrolDevice(db: Kysely<CentralDatabase>, raw: unknown, opt
         last_seen_at: null,
         revoked_at: null,
         revoked_by: null,
+        station_role: code.station_role,
       })
       .execute();
     await trx.updateTable('enrolment_codes').set({ used_at: now, used_by_device_id: deviceId }).where('id', '=', code.id).execute();
@@ -165,6 +187,7 @@ export async function enrolDevice(db: Kysely<CentralDatabase>, raw: unknown, opt
       patientSeries,
       invoiceSeries,
       enrolledAt: now,
+      stationRole: code.station_role,
     };
   });
 }

@@ -1,0 +1,200 @@
+import type { Role } from '../roles';
+
+/**
+ * The synced tables as shapes: one place that says which tables a desk receives, their columns, and what
+ * each kind of workstation may see. The sync server builds every shape's rows and columns from this (a
+ * desk's `where`/`columns` parameters are never trusted); the desk's sync client applies exactly these
+ * columns into its SQLite copy. Local-only columns (e.g. appointments.patient_name, a label the desk's
+ * triggers fill) are not listed here and never travel.
+ *
+ * Stations: a desk is enrolled as the workstation of one role (front desk PC, consult room, accounts, or
+ * an admin's PC). Its shapes are that role's view, so whoever signs in there — offline too — finds the
+ * data the station needs already on the PC. Minimum necessary: a station receives only the columns its
+ * role works with (accounts never receives emergency contacts or ABHA numbers; clinical text, when the
+ * consultation module adds it, is withheld from front desk and accounts the same way).
+ */
+
+export const STATION_ROLES = ['front_desk', 'doctor', 'accounts', 'admin'] as const satisfies readonly Role[];
+export type StationRole = (typeof STATION_ROLES)[number];
+
+/** Postgres column types as the shape protocol's `electric-schema` header names them. */
+export type ShapeColumnType = 'text' | 'int4' | 'int8' | 'bool' | 'date' | 'timestamptz' | 'jsonb';
+
+export interface ShapeColumn {
+  type: ShapeColumnType;
+  notNull: boolean;
+}
+
+export interface ShapeTable {
+  /** Every synced table's primary key is `id` (UUIDv7 text). */
+  columns: Readonly<Record<string, ShapeColumn>>;
+  /** Columns withheld from a station role. */
+  withheldFrom?: Partial<Record<StationRole, readonly string[]>>;
+}
+
+const t = (notNull = true): ShapeColumn => ({ type: 'text', notNull });
+const i4 = (notNull = true): ShapeColumn => ({ type: 'int4', notNull });
+const ts = (notNull = true): ShapeColumn => ({ type: 'timestamptz', notNull });
+const date = (notNull = true): ShapeColumn => ({ type: 'date', notNull });
+
+/** The conventions every synced row carries (DESIGN.md §3). */
+const CONVENTIONS = {
+  clinic_id: t(),
+  created_at: ts(),
+  updated_at: ts(),
+  updated_by: t(false),
+  row_version: { type: 'int8', notNull: true },
+  deleted_at: ts(false),
+} as const satisfies Record<string, ShapeColumn>;
+
+/**
+ * In dependency order: a desk applying a first snapshot table by table never writes a row before the
+ * rows it refers to.
+ */
+export const SHAPES = {
+  clinics: {
+    columns: {
+      id: t(),
+      legal_name: t(),
+      trade_name: t(false),
+      address_line: t(),
+      city: t(),
+      state_code: t(),
+      pincode: t(),
+      phone: t(false),
+      gstin: t(false),
+      timezone: t(),
+      idle_lock_minutes: i4(),
+      no_show_grace_minutes: i4(),
+      ...CONVENTIONS,
+    },
+  },
+  staff: {
+    // password_hash is the scrypt verifier: every station needs it so anyone can sign in offline.
+    columns: {
+      id: t(),
+      username: t(),
+      display_name: t(),
+      role: t(),
+      password_hash: t(),
+      active: i4(),
+      ...CONVENTIONS,
+    },
+  },
+  patients: {
+    columns: {
+      id: t(),
+      mrn: t(),
+      full_name: t(),
+      sex: t(),
+      date_of_birth: date(false),
+      dob_estimated: i4(),
+      mobile: t(),
+      email: t(false),
+      address_line: t(false),
+      city: t(false),
+      state_code: t(false),
+      pincode: t(false),
+      emergency_name: t(false),
+      emergency_relation: t(false),
+      emergency_phone: t(false),
+      abha_number: t(false),
+      consent_messages: i4(),
+      consent_messages_at: ts(false),
+      consent_data_processing: i4(),
+      consent_data_processing_at: ts(false),
+      ...CONVENTIONS,
+    },
+    withheldFrom: {
+      accounts: ['emergency_name', 'emergency_relation', 'emergency_phone', 'abha_number'],
+    },
+  },
+  doctor_profiles: {
+    columns: {
+      id: t(),
+      staff_id: t(),
+      specialty: t(),
+      registration_number: t(),
+      consultation_fee_paise: i4(),
+      room: t(false),
+      ...CONVENTIONS,
+    },
+  },
+  schedule_sessions: {
+    columns: {
+      id: t(),
+      doctor_id: t(),
+      weekday: i4(),
+      start_minutes: i4(),
+      end_minutes: i4(),
+      slot_minutes: i4(),
+      capacity: i4(),
+      ...CONVENTIONS,
+    },
+  },
+  schedule_exceptions: {
+    columns: {
+      id: t(),
+      doctor_id: t(),
+      date: date(),
+      kind: t(),
+      start_minutes: i4(false),
+      end_minutes: i4(false),
+      slot_minutes: i4(false),
+      capacity: i4(false),
+      reason: t(false),
+      ...CONVENTIONS,
+    },
+  },
+  clinic_holidays: {
+    columns: { id: t(), date: date(), name: t(), ...CONVENTIONS },
+  },
+  appointments: {
+    columns: {
+      id: t(),
+      patient_id: t(),
+      doctor_id: t(),
+      date: date(),
+      start_minutes: i4(false),
+      end_minutes: i4(false),
+      kind: t(),
+      type: t(),
+      status: t(),
+      machine_version: i4(),
+      hold_expires_at: ts(false),
+      token: i4(false),
+      checked_in_at: ts(false),
+      desk_notes: t(false),
+      cancel_reason: t(false),
+      ...CONVENTIONS,
+    },
+  },
+  appointment_transitions: {
+    columns: {
+      id: t(),
+      appointment_id: t(),
+      at: ts(),
+      user_id: t(),
+      event: t(),
+      from_status: t(false),
+      to_status: t(),
+      reason: t(false),
+      details: t(false),
+      ...CONVENTIONS,
+    },
+  },
+} as const satisfies Record<string, ShapeTable>;
+
+export type ShapeName = keyof typeof SHAPES;
+export const SHAPE_NAMES = Object.keys(SHAPES) as ShapeName[];
+
+export function isShapeName(value: string): value is ShapeName {
+  return Object.prototype.hasOwnProperty.call(SHAPES, value);
+}
+
+/** The columns of a shape a station receives, in declaration order (`id` first). */
+export function shapeColumns(table: ShapeName, station: StationRole): string[] {
+  const shape: ShapeTable = SHAPES[table];
+  const withheld = new Set(shape.withheldFrom?.[station] ?? []);
+  return Object.keys(shape.columns).filter((column) => !withheld.has(column));
+}
