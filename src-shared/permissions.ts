@@ -54,6 +54,13 @@ export const PERMISSIONS = {
   // Which lifecycle events a role may send is the machine's decision (its guards), not this table's.
   'appointments.transition': ['admin', 'front_desk', 'doctor'],
   'appointments.reschedule': DESK,
+  // Joining is only possible while the desk has no clinic yet (checked by the handler).
+  'sync.join': 'public',
+  // The sign-in screen shows whether the clinic's data has arrived; nothing in it is about a patient.
+  'sync.status': 'public',
+  'devices.list': ADMIN,
+  'devices.revoke': ADMIN,
+  'devices.createEnrolmentCode': ADMIN,
 } as const satisfies Record<MethodName, Access>;
 
 /** Methods a locked session may still call (to unlock, or to give up and sign out). */

@@ -114,6 +114,18 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
     [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', event: 'appointment.cancel', reason: SECRET_TEXT.repeat(10) }, 'reason'],
   ],
   'appointments.reschedule': [[{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', date: '2026-11-30', startMinutes: -15 }, 'startMinutes']],
+  'sync.join': [
+    [{ serverUrl: '', code: 'ABCD-EFGH', deviceName: 'Front desk' }, 'serverUrl'],
+    [{ serverUrl: '192.168.1.10:8787', code: '', deviceName: 'Front desk' }, 'code'],
+    [{ serverUrl: '192.168.1.10:8787', code: 'ABCD-EFGH', deviceName: SECRET_TEXT.repeat(3) }, 'deviceName'],
+  ],
+  'sync.status': [[{ extra: SECRET_TEXT }, '_']],
+  'devices.list': [[{ extra: SECRET_TEXT }, '_']],
+  'devices.revoke': [[{ id: SECRET_TEXT }, 'id']],
+  'devices.createEnrolmentCode': [
+    [{ expiresInHours: 0 }, 'expiresInHours'],
+    [{ stationRole: 'pharmacy' }, 'stationRole'],
+  ],
 };
 
 let desk: TestDesk;

@@ -18,6 +18,8 @@ import { patientHandlers } from './handlers/patients';
 import { staffHandlers } from './handlers/staff';
 import { scheduleHandlers } from './handlers/schedules';
 import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
+import { syncHandlers } from './handlers/sync';
+import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from './mappers';
 import { silentLogger, type Logger } from './log';
 
@@ -30,6 +32,8 @@ export interface CoreOptions {
   integrityCheck?: IntegrityCheck;
   /** How often lapsed appointment holds are released (ms). */
   holdSweepMs?: number;
+  /** The desk's sync with its clinic server (the server's address itself comes from sync.join, saved in the database). */
+  sync?: SyncOptions;
 }
 
 export interface ClinicCore {
@@ -41,7 +45,7 @@ export interface ClinicCore {
   close(): Promise<void>;
 }
 
-const handlers = mergeHandlers(authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers);
+const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers] as const;
 
 export const DB_FILE_NAME = 'clinicdesk.sqlite';
 
@@ -96,6 +100,31 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
     },
   };
   log.log('info', 'core.opened', { deviceId });
+
+  // Sync with the clinic server: resumes at open when this desk has joined one.
+  const sync = new SyncManager(
+    {
+      db,
+      readDb: opened.readDb,
+      sqlite: opened.sqlite,
+      log,
+      clock,
+      emit: (event) => deps.emit(event),
+      clinicExists: async () => (await deps.clinic()) !== null,
+      invalidateClinic: () => deps.invalidateClinic(),
+      adoptDeviceId: (id) => {
+        deps.deviceId = id;
+      },
+    },
+    options.sync,
+  );
+  const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync));
+  try {
+    await sync.open();
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
 
   // Holds expire by themselves: the core releases lapsed holds every few seconds, as the system.
   let sweeping = false;
@@ -161,7 +190,9 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
   }
 
   return {
-    deviceId,
+    get deviceId() {
+      return deps.deviceId;
+    },
     dbFile: opened.file,
     call,
     subscribe(listener) {
@@ -170,6 +201,7 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
     },
     async close() {
       clearInterval(sweeper);
+      await sync.close();
       while (sweeping) await new Promise((r) => setTimeout(r, 5));
       listeners.clear();
       await opened.close();

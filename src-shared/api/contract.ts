@@ -8,12 +8,16 @@ import type {
   DayView,
   DoctorProfile,
   DoctorSchedule,
+  EnrolledDeviceInfo,
+  EnrolmentCodeInfo,
   Holiday,
   Patient,
   PatientSearchResult,
   PatientSummary,
   SessionInfo,
   StaffMember,
+  SyncJoinResult,
+  SyncStatus,
 } from './types';
 import {
   idField,
@@ -35,6 +39,7 @@ import {
   username,
 } from './fields';
 import { DEFAULT_TIMEZONE, todayIn } from '../dates';
+import { STATION_ROLES } from '../sync/shapes';
 
 /**
  * The ClinicApi: every thing the UI can do, as one typed contract. Each method has a zod input
@@ -181,6 +186,13 @@ export const APPOINTMENT_EVENTS = [
 
 const appointmentType = z.enum(APPOINTMENT_TYPES, { error: 'Choose new, follow-up or procedure.' });
 
+// ---- sync with the clinic server ------------------------------------------------------------
+const serverUrl = z
+  .string({ error: 'Enter the clinic server address.' })
+  .trim()
+  .min(1, 'Enter the clinic server address.')
+  .max(300, 'The server address can be at most 300 characters.');
+
 // ---- the contract ---------------------------------------------------------------------------
 export const clinicApi = {
   'setup.status': query<{ needsSetup: boolean; clinicName: string | null }>()(none),
@@ -318,6 +330,28 @@ export const clinicApi = {
   ),
   'appointments.reschedule': command<Appointment>()(
     z.object({ id: idField('Appointment'), date: isoDate('Date'), startMinutes: minutesOfDay('Slot time'), reason: optionalText('Reason', 300) }),
+  ),
+
+  /** First run only: join this PC to a clinic server with an enrolment code, and wait for the clinic and its staff. */
+  'sync.join': command<SyncJoinResult>()(
+    z.object({
+      serverUrl,
+      code: z.string({ error: 'Enter the enrolment code.' }).trim().min(1, 'Enter the enrolment code.').max(40, 'That is not an enrolment code.'),
+      deviceName: text('Name of this PC', 1, 60),
+    }),
+  ),
+  'sync.status': query<SyncStatus>()(none),
+  'devices.list': query<EnrolledDeviceInfo[]>()(none),
+  'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),
+  'devices.createEnrolmentCode': command<EnrolmentCodeInfo>()(
+    z.object({
+      expiresInHours: z
+        .number({ error: 'The expiry must be a number of hours.' })
+        .min(1 / 60, 'A code must last at least a minute.')
+        .max(30 * 24, 'A code can last at most 30 days.')
+        .optional(),
+      stationRole: z.enum(STATION_ROLES, { error: 'Choose front desk, doctor, accounts or admin.' }).default('front_desk'),
+    }),
   ),
 } as const;
 

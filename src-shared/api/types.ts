@@ -212,3 +212,58 @@ export interface DayView {
   /** Checked-in patients waiting, in token order per doctor. */
   waiting: AppointmentSummary[];
 }
+
+// ---- sync with the clinic server ---------------------------------------------------------------
+
+/**
+ * standalone: never joined a server; offline: joined, server not answering; syncing: catching up;
+ * online: every shape up to date; revoked: the server no longer accepts this PC.
+ */
+export type SyncState = 'standalone' | 'offline' | 'syncing' | 'online' | 'revoked';
+
+export interface SyncShapeStatus {
+  name: string;
+  /** Rows written by sync into this table since the desk joined. */
+  rows: number;
+  upToDate: boolean;
+}
+
+export interface SyncStatus {
+  state: SyncState;
+  serverUrl: string | null;
+  /** When every shape was last known up to date (the oldest of them), or null. */
+  lastSyncedAt: string | null;
+  /** Outbox mutations not yet sent to the server. */
+  pendingMutations: number;
+  /** Which role's data this PC receives (null when standalone). */
+  stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin' | null;
+  shapes: SyncShapeStatus[];
+}
+
+export interface SyncJoinResult {
+  clinicName: string;
+  deviceId: string;
+  stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin';
+  patientSeries: string;
+  invoiceSeries: string;
+}
+
+export interface EnrolledDeviceInfo {
+  id: string;
+  name: string;
+  patientSeries: string;
+  invoiceSeries: string;
+  stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin';
+  enrolledAt: string;
+  lastSeenAt: string | null;
+  revokedAt: string | null;
+  /** This PC. */
+  thisDevice: boolean;
+}
+
+export interface EnrolmentCodeInfo {
+  /** Shown once to the administrator, to type on the new PC. */
+  code: string;
+  expiresAt: string;
+  stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin';
+}

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** The desk database, typed. Column names are the SQL ones (snake_case); see db/local for the DDL. */
 interface Conventions {
@@ -169,6 +169,38 @@ export interface AppointmentTransitionsTable extends Conventions {
   details: string | null;
 }
 
+export interface SyncConnectionTable {
+  singleton: Generated<number>;
+  server_url: string;
+  device_id: string;
+  /** The device credential: never logged, never returned by the ClinicApi. */
+  credential: string;
+  clinic_id: string;
+  clinic_name: string;
+  station_role: 'front_desk' | 'doctor' | 'accounts' | 'admin';
+  patient_series: string;
+  invoice_series: string;
+  enrolled_at: string;
+  revoked_at: string | null;
+}
+
+/** The saved connection as read back (and as the sync code passes it around). */
+export type SyncConnection = Selectable<SyncConnectionTable>;
+
+export interface SyncShapesTable {
+  name: string;
+  handle: string | null;
+  offset: Generated<string>;
+  up_to_date_at: string | null;
+  rows_applied: Generated<number>;
+  refetching: Generated<number>;
+}
+
+export interface SyncRefetchTable {
+  shape: string;
+  row_id: string;
+}
+
 export interface LocalDatabase {
   doctor_profiles: DoctorProfilesTable;
   schedule_sessions: ScheduleSessionsTable;
@@ -183,4 +215,7 @@ export interface LocalDatabase {
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
   sign_in_throttle: SignInThrottleTable;
+  sync_connection: SyncConnectionTable;
+  sync_shapes: SyncShapesTable;
+  sync_refetch: SyncRefetchTable;
 }

@@ -1,0 +1,211 @@
+import type Database from 'better-sqlite3';
+import type { Message, Row } from '@electric-sql/client';
+import { SHAPES, shapeColumns, type ShapeColumnType, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
+
+/**
+ * Applies what one shape stream delivered into the desk's SQLite copy (DESIGN.md §4), one batch in one
+ * transaction together with the stream's read position (handle + offset), so a crash never skips nor
+ * applies twice:
+ *  - insert / update by id, and only when the incoming row_version is higher than the local one (a local
+ *    row whose row_version is still null — never seen by the server — takes the server's row: it is the
+ *    server's truth for it). Only the columns the station receives are written; local-only columns
+ *    (appointments.patient_name / patient_mrn) are left to their triggers.
+ *  - delete for operation delete (soft-deleted rows arrive as updates with deleted_at).
+ *  - must-refetch: the shape restarts from a new snapshot. Every server-known local row (row_version not
+ *    null) becomes a candidate in sync_refetch; each row the new snapshot delivers is crossed off; at the
+ *    snapshot's up-to-date the candidates left are gone from the server and are deleted — except rows a
+ *    pending outbox mutation names, which wait for the write path.
+ *
+ * Synchronous on purpose: the caller holds the write connection (kysely's connection lock) for the
+ * whole batch, see inSyncTransaction.
+ */
+
+export interface ShapePosition {
+  handle: string | null;
+  offset: string;
+}
+
+export interface ApplyOutcome {
+  /** Rows inserted, updated or deleted. */
+  changed: number;
+  /** Rows refused because the local copy is as new or newer. */
+  skipped: number;
+  /** The batch ended with the shape up to date. */
+  upToDate: boolean;
+  /** Rows deleted when a refetch completed. */
+  refetchDeleted: number;
+  mustRefetch: boolean;
+}
+
+/** Screens (query keys) to refresh when a table changes: the entity names the handlers emit. */
+export const SHAPE_ENTITIES: Record<ShapeName, string[]> = {
+  clinics: ['clinic'],
+  staff: ['staff'],
+  patients: ['patients'],
+  doctor_profiles: ['doctors'],
+  schedule_sessions: ['schedules', 'appointments'],
+  schedule_exceptions: ['schedules', 'appointments'],
+  clinic_holidays: ['holidays', 'appointments'],
+  appointments: ['appointments'],
+  appointment_transitions: ['appointments'],
+};
+
+/**
+ * Runs fn in one IMMEDIATE transaction with foreign keys off. Shapes stream independently, so an
+ * appointment may arrive before its patient (or a doctor's session before the doctor): the server's
+ * own constraints (every reference includes clinic_id) guarantee the set is whole once every shape has
+ * caught up, and the label triggers fill in whichever side arrives second. The pragma cannot change
+ * inside a transaction, so it is set around it; the caller must hold the connection exclusively.
+ */
+export function inSyncTransaction<T>(sqlite: Database.Database, fn: () => T): T {
+  sqlite.pragma('foreign_keys = OFF');
+  try {
+    return sqlite.transaction(fn).immediate();
+  } finally {
+    sqlite.pragma('foreign_keys = ON');
+  }
+}
+
+/** A timestamptz as the desk keeps instants: UTC ISO with milliseconds ("2026-03-02T05:00:00.000Z"). */
+export function normalizeInstant(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value)) return value;
+  // Postgres text form: "2026-03-02 05:00:00.123456+00" or "+05:30".
+  let iso = value.trim().replace(' ', 'T');
+  iso = iso.replace(/([+-]\d{2})$/, '$1:00').replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  iso = iso.replace(/(\.\d{3})\d+/, '$1');
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? value : new Date(ms).toISOString();
+}
+
+/** The parser handed to every ShapeStream: int8 as a JS number (row_version fits easily), instants normalized. */
+export const shapeParser = {
+  int8: (v: string) => Number(v),
+  timestamptz: (v: string) => normalizeInstant(v),
+  date: (v: string) => v,
+};
+
+function toSqlValue(type: ShapeColumnType, value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (type === 'jsonb' && typeof value === 'object') return JSON.stringify(value);
+  if (type === 'timestamptz' && typeof value === 'string') return normalizeInstant(value);
+  return value;
+}
+
+export class ShapeApplier {
+  readonly table: ShapeName;
+  readonly #sqlite: Database.Database;
+  readonly #columns: string[];
+  readonly #types: Record<string, ShapeColumnType>;
+  readonly #upserts = new Map<string, Database.Statement>();
+  readonly #stmt: Record<
+    'del' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position',
+    Database.Statement
+  >;
+
+  constructor(sqlite: Database.Database, table: ShapeName, station: StationRole) {
+    this.#sqlite = sqlite;
+    this.table = table;
+    this.#columns = shapeColumns(table, station);
+    const shapeColumnsDef: Record<string, { type: ShapeColumnType }> = SHAPES[table].columns;
+    this.#types = Object.fromEntries(this.#columns.map((c) => [c, shapeColumnsDef[c]!.type]));
+    const t = `"${table}"`;
+    this.#stmt = {
+      del: sqlite.prepare(`DELETE FROM ${t} WHERE id = ?`),
+      refetchCross: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ? AND row_id = ?`),
+      refetchClear: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ?`),
+      refetchMark: sqlite.prepare(`INSERT OR IGNORE INTO sync_refetch (shape, row_id) SELECT ?, id FROM ${t} WHERE row_version IS NOT NULL`),
+      refetchFinish: sqlite.prepare(
+        `DELETE FROM ${t} WHERE id IN (SELECT row_id FROM sync_refetch WHERE shape = ?)
+           AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.status = 'pending' AND instr(outbox.args, ${t}.id) > 0)`,
+      ),
+      saveOffset: sqlite.prepare(
+        `UPDATE sync_shapes SET handle = ?, "offset" = ?, rows_applied = rows_applied + ?, up_to_date_at = coalesce(?, up_to_date_at) WHERE name = ?`,
+      ),
+      setRefetching: sqlite.prepare(`UPDATE sync_shapes SET refetching = ? WHERE name = ?`),
+      ensure: sqlite.prepare(`INSERT OR IGNORE INTO sync_shapes (name) VALUES (?)`),
+      position: sqlite.prepare(`SELECT handle, "offset" AS "offset", refetching FROM sync_shapes WHERE name = ?`),
+    };
+    this.#stmt.ensure.run(table);
+  }
+
+  /** The saved read position (for a stream that resumes) and whether a refetch is under way. */
+  position(): ShapePosition & { refetching: boolean } {
+    const row = this.#stmt.position.get(this.table) as { handle: string | null; offset: string; refetching: number };
+    return { handle: row.handle, offset: row.offset, refetching: row.refetching === 1 };
+  }
+
+  #upsert(columns: string[]): Database.Statement {
+    const key = columns.join(',');
+    let stmt = this.#upserts.get(key);
+    if (!stmt) {
+      const t = `"${this.table}"`;
+      const cols = columns.map((c) => `"${c}"`);
+      const set = cols.filter((c) => c !== '"id"').map((c) => `${c} = excluded.${c}`);
+      stmt = this.#sqlite.prepare(
+        `INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
+         ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
+         WHERE coalesce(${t}.row_version, -1) < excluded.row_version`,
+      );
+      this.#upserts.set(key, stmt);
+    }
+    return stmt;
+  }
+
+  /**
+   * Applies one delivered batch and saves the position, all in the caller's transaction.
+   * `now` stamps up_to_date_at when the batch ends up to date.
+   */
+  apply(messages: readonly Message<Row<unknown>>[], position: ShapePosition, now: string): ApplyOutcome {
+    const out: ApplyOutcome = { changed: 0, skipped: 0, upToDate: false, refetchDeleted: 0, mustRefetch: false };
+    let refetching = this.position().refetching;
+    for (const message of messages) {
+      const headers = message.headers as Record<string, unknown>;
+      const control = headers.control;
+      if (control === 'must-refetch') {
+        // Every server-known row is a candidate for removal until the new snapshot delivers it again.
+        this.#stmt.refetchClear.run(this.table);
+        this.#stmt.refetchMark.run(this.table);
+        this.#stmt.setRefetching.run(1, this.table);
+        refetching = true;
+        out.mustRefetch = true;
+        out.upToDate = false;
+        continue;
+      }
+      if (control === 'up-to-date') {
+        out.upToDate = true;
+        if (refetching) {
+          out.refetchDeleted += this.#stmt.refetchFinish.run(this.table).changes;
+          this.#stmt.refetchClear.run(this.table);
+          this.#stmt.setRefetching.run(0, this.table);
+          refetching = false;
+        }
+        continue;
+      }
+      const operation = headers.operation;
+      if (!('value' in message) || (operation !== 'insert' && operation !== 'update' && operation !== 'delete')) continue;
+      const value = message.value as Record<string, unknown>;
+      const id = value.id;
+      if (typeof id !== 'string') continue;
+      if (refetching) this.#stmt.refetchCross.run(this.table, id);
+      if (operation === 'delete') {
+        out.changed += this.#stmt.del.run(id).changes;
+        continue;
+      }
+      // Only the station's columns, only those the message carries (an update may carry just the changed ones).
+      const columns = this.#columns.filter((c) => c in value);
+      if (!columns.includes('row_version') || value.row_version === null) {
+        out.skipped++;
+        continue;
+      }
+      const params = columns.map((c) => toSqlValue(this.#types[c]!, value[c]));
+      const changes = this.#upsert(columns).run(...params).changes;
+      if (changes > 0) out.changed++;
+      else out.skipped++;
+    }
+    out.upToDate = out.upToDate && !refetching;
+    this.#stmt.saveOffset.run(position.handle, position.offset, out.changed + out.refetchDeleted, out.upToDate ? now : null, this.table);
+    return out;
+  }
+}

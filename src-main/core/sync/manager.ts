@@ -1,0 +1,322 @@
+import type Database from 'better-sqlite3';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { EnrolledDeviceInfo, EnrolmentCodeInfo, SyncJoinResult, SyncStatus } from '../../../src-shared/api/types';
+import { ApiError } from '../../../src-shared/errors';
+import { isValidSeriesPrefix } from '../../../src-shared/mrn';
+import { SHAPE_NAMES, STATION_ROLES, type StationRole } from '../../../src-shared/sync/shapes';
+import type { ChangeEvent } from '../context';
+import type { LocalDatabase, SyncConnection } from '../db/schema';
+import type { Logger } from '../log';
+import { SyncClient } from './client';
+import { normalizeServerUrl, serverDidNotAnswer, serverRequest, type FetchFn, type ServerReply } from './remote';
+
+export interface SyncOptions {
+  /** The fetch used for every request to the server (tests wrap it to count what was fetched). */
+  fetch?: FetchFn;
+  /** How long sync.join waits for the clinic and its staff to arrive (ms, default 60 s). */
+  joinTimeoutMs?: number;
+  backoff?: { initialDelay?: number; maxDelay?: number; multiplier?: number };
+  restartDelayMs?: number;
+}
+
+export interface SyncManagerDeps {
+  db: Kysely<LocalDatabase>;
+  readDb: Kysely<LocalDatabase>;
+  sqlite: Database.Database;
+  log: Logger;
+  clock: () => Date;
+  emit(event: ChangeEvent): void;
+  clinicExists(): Promise<boolean>;
+  invalidateClinic(): void;
+  /** The desk takes the id the server gave it, so its outbox and audit name the device the server knows. */
+  adoptDeviceId(id: string): void;
+}
+
+const enrolReply = z.object({
+  deviceId: z.string().min(1),
+  clinicId: z.string().min(1),
+  clinicName: z.string(),
+  credential: z.string().min(16),
+  patientSeries: z.string().refine(isValidSeriesPrefix),
+  invoiceSeries: z.string().min(1).max(5),
+  enrolledAt: z.string(),
+  stationRole: z.enum(STATION_ROLES).optional(),
+});
+
+const deviceReply = z.object({
+  id: z.string(),
+  name: z.string(),
+  patientSeries: z.string(),
+  invoiceSeries: z.string(),
+  enrolledAt: z.string(),
+  lastSeenAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  stationRole: z.enum(STATION_ROLES).optional(),
+});
+
+const notJoined = () =>
+  new ApiError({ code: 'conflict', reason: 'standalone', message: 'This PC is not connected to a clinic server. Devices are managed on a PC that has joined one.' });
+const revokedHere = () =>
+  new ApiError({ code: 'permission', reason: 'device_revoked', message: 'This PC has been removed from the clinic server by an administrator. Ask an administrator to enrol it again.' });
+const badCode = () =>
+  new ApiError({
+    code: 'validation',
+    reason: 'bad_code',
+    fields: { code: 'That enrolment code is not valid or has expired. Ask your administrator for a new one.' },
+    message: 'That enrolment code is not valid or has expired. Ask your administrator for a new one.',
+  });
+const notAClinicServer = (url: string) =>
+  new ApiError({ code: 'conflict', reason: 'not_a_clinic_server', message: `The address ${url} answered, but not as a ClinicDesk clinic server. Check the address with your administrator.` });
+
+/**
+ * The desk's connection to its clinic server: joining (enrolment), the read-path client's lifetime,
+ * the sync status, and the admin actions relayed to the server. The credential stays in here and in the
+ * sync_connection row: never logged, never in an API result.
+ */
+export class SyncManager {
+  readonly #deps: SyncManagerDeps;
+  readonly #opts: SyncOptions;
+  readonly #fetch: FetchFn;
+  #conn: SyncConnection | null = null;
+  #client: SyncClient | null = null;
+  #closed = false;
+  #joining = false;
+
+  constructor(deps: SyncManagerDeps, opts: SyncOptions = {}) {
+    this.#deps = deps;
+    this.#opts = opts;
+    this.#fetch = opts.fetch ?? ((...args: Parameters<FetchFn>) => fetch(...args));
+  }
+
+  /** At core open: resume syncing when this desk has joined a server (and is not revoked). */
+  async open(): Promise<void> {
+    this.#conn = (await this.#deps.db.selectFrom('sync_connection').selectAll().executeTakeFirst()) ?? null;
+    if (this.#conn && !this.#conn.revoked_at) await this.#startClient();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client;
+    this.#client = null;
+    await client?.stop();
+  }
+
+  async #startClient(): Promise<void> {
+    const conn = this.#conn!;
+    const client = new SyncClient(conn, {
+      db: this.#deps.db,
+      sqlite: this.#deps.sqlite,
+      log: this.#deps.log,
+      clock: this.#deps.clock,
+      fetch: this.#fetch,
+      backoff: this.#opts.backoff,
+      restartDelayMs: this.#opts.restartDelayMs,
+      onApplied: (entities, tables) => {
+        if (tables.includes('clinics')) this.#deps.invalidateClinic();
+        this.#deps.emit({ type: 'changed', entities: [...entities, 'sync'] });
+      },
+      onStatusChanged: () => this.#deps.emit({ type: 'changed', entities: ['sync'] }),
+      onRevoked: () => this.#markRevoked(),
+    });
+    this.#client = client;
+    await client.start();
+  }
+
+  async #markRevoked(): Promise<void> {
+    if (!this.#conn || this.#conn.revoked_at || this.#closed) return;
+    const at = this.#deps.clock().toISOString();
+    await this.#deps.db.updateTable('sync_connection').set({ revoked_at: at }).execute();
+    this.#conn = { ...this.#conn, revoked_at: at };
+    this.#deps.log.log('warn', 'sync.revoked', { deviceId: this.#conn.device_id });
+    this.#deps.emit({ type: 'changed', entities: ['sync'] });
+  }
+
+  async join(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
+    if (this.#joining) {
+      throw new ApiError({ code: 'conflict', reason: 'join_in_progress', message: 'This PC is already joining a clinic server. Wait for it to finish.' });
+    }
+    this.#joining = true;
+    try {
+      return await this.#join(input);
+    } finally {
+      this.#joining = false;
+    }
+  }
+
+  async #join(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
+    if (await this.#deps.clinicExists()) {
+      throw new ApiError({ code: 'conflict', reason: 'already_set_up', message: 'This PC already has its clinic. Sign in instead.' });
+    }
+    const url = normalizeServerUrl(input.serverUrl);
+    if (!url) {
+      const message = 'That is not a server address. It looks like 192.168.1.10:8787 or http://clinic-server:8787.';
+      throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
+    }
+    if (this.#conn && !this.#conn.revoked_at) {
+      // Joined earlier, but the clinic's data had not arrived: wait for it again rather than enrol twice.
+      if (this.#conn.server_url !== url) {
+        throw new ApiError({
+          code: 'conflict',
+          reason: 'already_joined',
+          message: `This PC has already joined the clinic server at ${this.#conn.server_url} and is waiting for its data.`,
+        });
+      }
+      return this.#waitForClinic();
+    }
+    const device = await this.#deps.db.selectFrom('device').selectAll().executeTakeFirstOrThrow();
+    const reply = await serverRequest(this.#fetch, url, {
+      method: 'POST',
+      path: '/v1/enrol',
+      body: { code: input.code, deviceName: input.deviceName, patientSeries: device.patient_series },
+    });
+    if (reply.error) {
+      this.#deps.log.log('info', 'sync.join_refused', { status: reply.status, reason: reply.error.reason });
+      if (reply.error.reason?.startsWith('code_')) throw badCode();
+      throw new ApiError({ code: reply.error.code, reason: reply.error.reason, message: reply.error.message });
+    }
+    const parsed = enrolReply.safeParse(reply.body);
+    if (!parsed.success) throw notAClinicServer(url);
+    const enrolled = parsed.data;
+    const conn: SyncConnection = {
+      singleton: 1,
+      server_url: url,
+      device_id: enrolled.deviceId,
+      credential: enrolled.credential,
+      clinic_id: enrolled.clinicId,
+      clinic_name: enrolled.clinicName,
+      station_role: enrolled.stationRole ?? 'front_desk',
+      patient_series: enrolled.patientSeries,
+      invoice_series: enrolled.invoiceSeries,
+      enrolled_at: enrolled.enrolledAt,
+      revoked_at: null,
+    };
+    await this.#deps.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('sync_connection').execute();
+      await trx.deleteFrom('sync_shapes').execute();
+      await trx.deleteFrom('sync_refetch').execute();
+      await trx.insertInto('sync_connection').values(conn).execute();
+      // The server's series for this desk's MRNs (its own, kept, when no other device of the clinic had it).
+      await trx
+        .updateTable('device')
+        .set({
+          id: enrolled.deviceId,
+          clinic_id: enrolled.clinicId,
+          patient_series: enrolled.patientSeries,
+          ...(enrolled.patientSeries === device.patient_series ? {} : { patient_next: 1 }),
+        })
+        .execute();
+    });
+    this.#conn = conn;
+    this.#deps.adoptDeviceId(enrolled.deviceId);
+    this.#deps.log.log('info', 'sync.joined', { deviceId: enrolled.deviceId, clinicId: enrolled.clinicId, station: conn.station_role });
+    await this.#client?.stop();
+    await this.#startClient();
+    this.#deps.emit({ type: 'changed', entities: ['sync'] });
+    return this.#waitForClinic();
+  }
+
+  async #waitForClinic(): Promise<SyncJoinResult> {
+    const conn = this.#conn!;
+    try {
+      await this.#client!.waitUntilUpToDate(['clinics', 'staff'], this.#opts.joinTimeoutMs ?? 60_000);
+    } catch (err) {
+      if (this.#client?.revoked) throw revokedHere();
+      this.#deps.log.log('warn', 'sync.join_waiting', { error: err instanceof Error ? err.message : 'unknown' });
+      throw new ApiError({
+        code: 'conflict',
+        reason: 'sync_waiting',
+        message: `This PC has joined the clinic server, but the clinic's details and staff list have not arrived yet from ${conn.server_url}. Check the network and try again in a minute.`,
+      });
+    }
+    this.#deps.invalidateClinic();
+    return {
+      clinicName: conn.clinic_name,
+      deviceId: conn.device_id,
+      stationRole: conn.station_role,
+      patientSeries: conn.patient_series,
+      invoiceSeries: conn.invoice_series,
+    };
+  }
+
+  async status(db: Kysely<LocalDatabase> = this.#deps.readDb): Promise<SyncStatus> {
+    const pending = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const conn = this.#conn;
+    if (!conn) {
+      return { state: 'standalone', serverUrl: null, lastSyncedAt: null, pendingMutations: Number(pending.n), stationRole: null, shapes: [] };
+    }
+    const rows = await db.selectFrom('sync_shapes').selectAll().execute();
+    const byName = new Map(rows.map((r) => [r.name, r]));
+    const shapes = SHAPE_NAMES.map((name) => ({
+      name,
+      rows: byName.get(name)?.rows_applied ?? 0,
+      upToDate: this.#client?.upToDate(name) ?? false,
+    }));
+    const stamps = SHAPE_NAMES.map((n) => {
+      const saved = byName.get(n)?.up_to_date_at ?? null;
+      const seen = this.#client?.upToDateAt(n) ?? null;
+      return saved && seen ? (saved > seen ? saved : seen) : (saved ?? seen);
+    });
+    const lastSyncedAt = stamps.every((s) => s !== null) ? (stamps as string[]).reduce((a, b) => (a < b ? a : b)) : null;
+    return {
+      state: conn.revoked_at ? 'revoked' : (this.#client?.state() ?? 'offline'),
+      serverUrl: conn.server_url,
+      lastSyncedAt,
+      pendingMutations: Number(pending.n),
+      stationRole: conn.station_role,
+      shapes,
+    };
+  }
+
+  /** An admin action on the server, done for the signed-in desk administrator. */
+  async #adminRequest(userId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<ServerReply> {
+    const conn = this.#conn;
+    if (!conn) throw notJoined();
+    if (conn.revoked_at) throw revokedHere();
+    const reply = await serverRequest(this.#fetch, conn.server_url, { method, path, body, credential: conn.credential, userId });
+    if (reply.error) {
+      if (reply.error.reason === 'device_revoked' || reply.error.reason === 'credential_unknown') {
+        await this.#client?.stop();
+        await this.#markRevoked();
+        throw revokedHere();
+      }
+      throw new ApiError({ code: reply.error.code, reason: reply.error.reason, message: reply.error.message });
+    }
+    return reply;
+  }
+
+  #deviceInfo(raw: unknown, url: string): EnrolledDeviceInfo {
+    const parsed = deviceReply.safeParse(raw);
+    if (!parsed.success) throw notAClinicServer(url);
+    const d = parsed.data;
+    return { ...d, stationRole: d.stationRole ?? 'front_desk', thisDevice: d.id === this.#conn?.device_id };
+  }
+
+  async listDevices(userId: string): Promise<EnrolledDeviceInfo[]> {
+    const reply = await this.#adminRequest(userId, 'GET', '/v1/devices');
+    const list = (reply.body as { devices?: unknown })?.devices;
+    if (!Array.isArray(list)) throw notAClinicServer(this.#conn!.server_url);
+    return list.map((d) => this.#deviceInfo(d, this.#conn!.server_url));
+  }
+
+  async revokeDevice(userId: string, id: string): Promise<EnrolledDeviceInfo> {
+    if (this.#conn && id === this.#conn.device_id) {
+      throw new ApiError({ code: 'conflict', reason: 'this_device', message: 'This is the PC you are using. Remove it from another administrator PC.' });
+    }
+    const reply = await this.#adminRequest(userId, 'POST', `/v1/devices/${encodeURIComponent(id)}/revoke`, {});
+    return this.#deviceInfo((reply.body as { device?: unknown })?.device, this.#conn!.server_url);
+  }
+
+  async createEnrolmentCode(userId: string, input: { expiresInHours?: number; stationRole: StationRole }): Promise<EnrolmentCodeInfo> {
+    const reply = await this.#adminRequest(userId, 'POST', '/v1/enrolment-codes', {
+      ...(input.expiresInHours !== undefined ? { expiresInHours: input.expiresInHours } : {}),
+      stationRole: input.stationRole,
+    });
+    const body = reply.body as { code?: unknown; expiresAt?: unknown; stationRole?: unknown };
+    if (typeof body?.code !== 'string' || typeof body.expiresAt !== 'string') throw notAClinicServer(this.#conn!.server_url);
+    const role = STATION_ROLES.find((r) => r === body.stationRole) ?? input.stationRole;
+    return { code: body.code, expiresAt: body.expiresAt, stationRole: role };
+  }
+}
+
+export { serverDidNotAnswer };
