@@ -3,6 +3,7 @@ import { migration0001 } from './0001_foundation';
 import { migration0002 } from './0002_appointments';
 import { migration0003 } from './0003_day_view';
 import { migration0004 } from './0004_sync';
+import { migration0005 } from './0005_day_view_index';
 
 /** Forward-only, in order. Never edit a migration that has shipped: add the next one. */
 export const localMigrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const localMigrations: Record<string, Migration> = {
   '0002_appointments': migration0002,
   '0003_day_view': migration0003,
   '0004_sync': migration0004,
+  '0005_day_view_index': migration0005,
 };
