@@ -2,7 +2,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { validationError } from '../src-shared/api/validation';
 import { ApiError } from '../src-shared/errors';
-import { backendFrom, DEFAULT_PORT, parseDuration } from './config';
+import { backendFrom, DEFAULT_PORT, electricFrom, parseDuration } from './config';
 import { runAdminCommand, type AdminCommand } from './admin';
 import { openCentralDatabase, CentralDbError, DataDirBusyError, type CentralDb } from './db/open';
 import { startServer } from './http/server';
@@ -23,6 +23,11 @@ Commands:
       --host <address>     address to listen on (default 127.0.0.1; 0.0.0.0 serves the clinic's network)
       --retention <30d>    how long the change log is kept (compacted hourly; default 30d, or
                            CLINICDESK_CHANGE_LOG_RETENTION); a desk offline for longer re-downloads its data
+      --electric-url <url> large deployments: serve GET /v1/shape from this Electric service in front of the
+                           same PostgreSQL (e.g. http://electric:3000, or CLINICDESK_ELECTRIC_URL); devices are
+                           still authenticated here, and rows and columns still decided here
+      --electric-secret <s> Electric's API secret (its ELECTRIC_SECRET; better CLINICDESK_ELECTRIC_SECRET,
+                           which stays out of the process list)
   init-clinic            create a clinic and its first administrator
       --legal-name <text> --address <text> --city <text> --state <GST state code, e.g. 27> --pincode <6 digits>
       [--trade-name <text>] [--phone <mobile>] [--gstin <GSTIN>] [--timezone <IANA zone>]
@@ -47,7 +52,8 @@ With the embedded database, a running server holds its folder: the other command
 that server (over 127.0.0.1, with a token it keeps in the folder), so it need not be stopped.
 
 Environment: DATABASE_URL (PostgreSQL; without it the embedded PGlite database is used),
-             CLINICDESK_LOG_LEVEL (debug | info | warn | error)
+             CLINICDESK_LOG_LEVEL (debug | info | warn | error),
+             CLINICDESK_ELECTRIC_URL, CLINICDESK_ELECTRIC_SECRET (see --electric-url)
 `;
 
 class UsageError extends Error {}
@@ -79,6 +85,8 @@ const { values, positionals } = (() => {
         additional: { type: 'boolean', default: false },
         'station-role': { type: 'string' },
         retention: { type: 'string' },
+        'electric-url': { type: 'string' },
+        'electric-secret': { type: 'string' },
       },
     });
   } catch (err) {
@@ -134,18 +142,33 @@ async function serve(): Promise<void> {
   const port = Number(values.port ?? process.env.PORT ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 to 65535).');
   const retention = retentionMs();
+  let electric: ReturnType<typeof electricFrom>;
+  try {
+    electric = electricFrom(process.env, { url: values['electric-url'], secret: values['electric-secret'] });
+  } catch (err) {
+    throw new UsageError(`--electric-url: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const backend = backendFrom(process.env, values['data-dir']);
+  if (electric && backend.kind !== 'postgres') {
+    throw new UsageError('--electric-url needs DATABASE_URL: Electric reads the same PostgreSQL by logical replication, which the embedded database cannot offer.');
+  }
   const central = await openCentralDatabase(backend);
   const host = values.host ?? '127.0.0.1';
   const adminToken = newAdminToken();
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
-    server = await startServer({ central, log, port, host, ...(backend.kind === 'pglite' ? { adminToken } : {}) });
+    server = await startServer({ central, log, port, host, electric, ...(backend.kind === 'pglite' ? { adminToken } : {}) });
   } catch (err) {
     await central.close();
     throw err;
   }
-  log.log('info', 'server.listening', { url: server.url, database: central.kind, where: central.where });
+  log.log('info', 'server.listening', {
+    url: server.url,
+    database: central.kind,
+    where: central.where,
+    // The Electric address without credentials or query (the secret is never logged).
+    ...(electric ? { shapes: 'electric', electric: new URL(electric.url).origin } : { shapes: 'native' }),
+  });
   let releaseAdminFile = () => {};
   if (backend.kind === 'pglite' && backend.dataDir) {
     // The folder is this process's now: let the command line reach it through the server.

@@ -38,3 +38,27 @@ export function parseDuration(text: string): number | null {
   const factor = unit === 'd' ? 86_400_000 : unit === 'h' ? 3_600_000 : 60_000;
   return Math.round(Number(m[1]) * factor);
 }
+
+/**
+ * Proxy mode (large deployments): the Electric service that serves GET /v1/shape, from --electric-url or
+ * CLINICDESK_ELECTRIC_URL, with its API secret from --electric-secret or CLINICDESK_ELECTRIC_SECRET.
+ * Null when no URL is given (the server serves the shapes itself). Throws RangeError for a URL that is
+ * not http(s).
+ */
+export function electricFrom(
+  env: NodeJS.ProcessEnv,
+  options: { url?: string | undefined; secret?: string | undefined } = {},
+): { url: string; secret: string | null } | null {
+  const text = (options.url ?? env.CLINICDESK_ELECTRIC_URL)?.trim();
+  if (!text) return null;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new RangeError('The Electric URL must be an address such as http://electric:3000.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RangeError('The Electric URL must start with http:// or https://.');
+  if (url.search || url.hash) throw new RangeError('The Electric URL must not carry a query; give the secret with --electric-secret.');
+  const secret = (options.secret ?? env.CLINICDESK_ELECTRIC_SECRET)?.trim() || null;
+  return { url: url.toString().replace(/\/+$/, ''), secret };
+}

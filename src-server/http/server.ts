@@ -15,10 +15,12 @@ import {
   deviceInfo,
   enrolDevice,
   listDevices,
+  credentialRefused,
   markSeen,
   revokeDevice,
 } from '../services/devices';
-import { ClientGoneError, ShapeService, type ShapeOptions } from '../services/shapes';
+import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../services/electric-proxy';
+import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
 import { FailureThrottle, type ThrottleOptions } from './throttle';
 
@@ -34,7 +36,9 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *   GET  /v1/shape?table=&offset=&handle=&live=&cursor=
  *                                     the ElectricSQL shape protocol for one synced table: rows of the device's
  *                                     clinic, columns of its station role (services/shapes.ts; `where`,
- *                                     `columns` and unknown parameters are ignored); live=true long-polls
+ *                                     `columns` and unknown parameters are ignored); live=true long-polls.
+ *                                     With `electric`, forwarded to a real Electric service instead
+ *                                     (services/electric-proxy.ts), same authentication and parameters
  *   POST /v1/enrolment-codes          admin: {expiresInHours?, stationRole?} → a new code for the device's clinic
  *   GET  /v1/devices                  admin: the clinic's devices
  *   POST /v1/devices/:id/revoke       admin: revoke a device of the clinic
@@ -57,6 +61,11 @@ export interface ServerOptions {
   adminToken?: string;
   /** Shape endpoint tuning (chunk size, live timeout); tests make them small. */
   shapes?: ShapeOptions;
+  /**
+   * Proxy mode: GET /v1/shape is served by this Electric service (in front of the same PostgreSQL) after
+   * the device is authenticated here; the server then reads no change log and keeps no shape waiters.
+   */
+  electric?: ElectricProxyOptions | null;
 }
 
 export interface RunningServer {
@@ -83,7 +92,8 @@ interface RequestContext {
   table?: string;
 }
 
-type RouteHandler = (ctx: RequestContext) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> }>;
+/** `streamed`: the handler has written the response itself (the Electric proxy). */
+type RouteHandler = (ctx: RequestContext) => Promise<{ status?: number; body: unknown; headers?: Record<string, string>; streamed?: boolean }>;
 
 interface Route {
   method: string;
@@ -106,8 +116,23 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { db } = central;
   const clock = options.clock ?? (() => new Date());
   const enrolThrottle = new FailureThrottle(options.enrolThrottle);
-  const shapes = new ShapeService(central, options.shapes);
-  await shapes.start();
+  const electric = options.electric ? new ElectricProxy(options.electric) : null;
+  // Native shapes: the change-log reader with its NOTIFY waiters. Proxy mode needs only revocations, to end
+  // a revoked device's held live request at once (as the native endpoint does).
+  const shapes = electric ? null : new ShapeService(central, options.shapes);
+  await shapes?.start();
+  const proxied = new Map<string, Set<() => void>>();
+  const revocations = electric
+    ? await central
+        .listen([DEVICES_CHANNEL], (_channel, deviceId) => {
+          for (const revoke of proxied.get(deviceId) ?? []) revoke();
+        })
+        .catch(() => null) // without notifications a revoked desk's live request ends with Electric's timeout
+    : null;
+  const closeShapes = async () => {
+    await shapes?.close();
+    await revocations?.close();
+  };
 
   async function device(ctx: RequestContext): Promise<DevicesTable> {
     const header = ctx.req.headers.authorization;
@@ -220,8 +245,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           if (!ctx.res.writableEnded) gone.abort();
         };
         ctx.res.on('close', onClose);
+        if (electric) return proxyShape(ctx, dev, params, gone, onClose);
         try {
-          const reply = await shapes.serve(
+          const reply = await shapes!.serve(
             dev,
             { table: params.get('table'), offset: params.get('offset'), handle: params.get('handle'), live: params.get('live') === 'true', cursor: params.get('cursor') },
             gone.signal,
@@ -275,6 +301,32 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     },
   ];
+
+  /** GET /v1/shape in proxy mode: the authenticated device's request, forwarded to Electric. */
+  async function proxyShape(ctx: RequestContext, dev: DevicesTable, params: URLSearchParams, gone: AbortController, onClose: () => void) {
+    const revoked = new AbortController();
+    const onRevoked = () => revoked.abort();
+    let set = proxied.get(dev.id);
+    if (!set) proxied.set(dev.id, (set = new Set()));
+    set.add(onRevoked);
+    try {
+      const url = electric!.upstreamUrl(dev, params);
+      const status = await electric!.forward(url, ctx.res, AbortSignal.any([gone.signal, revoked.signal]));
+      return { status, body: null, streamed: true };
+    } catch (err) {
+      if (err instanceof ClientGoneError && revoked.signal.aborted && !gone.signal.aborted) throw credentialRefused.revoked();
+      if (err instanceof UpstreamError) {
+        log.log('warn', 'electric.failed', { reason: err.reason, table: ctx.table, deviceId: dev.id });
+        throw new HttpError(err.status, { code: 'internal', reason: err.reason, message: err.message });
+      }
+      throw err;
+    } finally {
+      set.delete(onRevoked);
+      if (set.size === 0) proxied.delete(dev.id);
+      ctx.res.off('close', onClose);
+    }
+  }
+
   const adminToken = options.adminToken ? Buffer.from(options.adminToken) : null;
   if (adminToken) {
     routes.push({
@@ -320,7 +372,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         throw new HttpError(404, { code: 'not_found', reason: 'no_such_endpoint', message: 'This server has no such address. Check the server version.' });
       }
       status = result.status ?? 200;
-      send(res, status, result.body, result.headers);
+      if (!result.streamed) send(res, status, result.body, result.headers);
     } catch (err) {
       if (err instanceof ClientGoneError) {
         status = 499; // the client closed a waiting live request: nothing to send
@@ -361,7 +413,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       });
     });
   } catch (err) {
-    await shapes.close();
+    await closeShapes();
     throw err;
   }
   const address = server.address() as AddressInfo;
@@ -370,7 +422,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${hostForUrl}:${address.port}`,
     port: address.port,
     async close() {
-      await shapes.close();
+      await closeShapes();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
