@@ -207,7 +207,14 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
         await slow.rollback().execute().catch(() => {});
         throw err;
       }
-      const w2 = await watermark();
+      // The watermark is cluster-wide: a transaction of another session (another test file's database on the
+      // same server) can hold it back a moment longer, so wait until it has passed both writers.
+      const txids = (await db.selectFrom('change_log').select(sql<string>`max(txid)::text`.as('t')).where('row_id', 'in', [early.id, late.id]).executeTakeFirstOrThrow()).t;
+      let w2 = await watermark();
+      for (let i = 0; i < 200 && BigInt(w2) <= BigInt(txids); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        w2 = await watermark();
+      }
       const both = await db
         .selectFrom('change_log')
         .select(['row_id', 'seq'])
