@@ -5,11 +5,14 @@
  *   npm run bench -- patients --count 100000    a smaller clinic
  *   npm run bench -- patients --reuse           reuse a cached seeded database (same generator, seed, count, schema)
  *   npm run bench -- schedule                   20 doctors, ~2,000,000 appointments over 3 years: day view, booking, transitions
+ *   npm run bench -- sync-initial               an empty desk's first sync of 200,000 patients + 1,000,000 appointments
+ *                                               (PostgreSQL when DATABASE_URL is set, else PGlite) vs raw better-sqlite3 inserts
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, runPatientsBench } from './patients';
 import { SCHEDULE_DEFAULTS, runScheduleBench } from './schedule';
+import { SYNC_INITIAL_DEFAULTS, runSyncInitialBench } from './sync-initial';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -100,6 +103,29 @@ const benches: Record<string, Bench> = {
       await runScheduleBench({
         ...opts,
         resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'schedule.json') : path.join(benchDir, '.data', `schedule-${opts.patients}.json`),
+      });
+    },
+  },
+  'sync-initial': {
+    description: "an empty desk's first sync from the real server (DATABASE_URL's PostgreSQL, else PGlite): rows/s vs raw better-sqlite3 inserts",
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['patients', 'appointments', 'doctors', 'out']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const d = SYNC_INITIAL_DEFAULTS;
+      const patients = Math.max(1, intArg(args, 'patients', d.patients));
+      const appointments = intArg(args, 'appointments', d.appointments);
+      const doctors = Math.max(1, intArg(args, 'doctors', d.doctors));
+      const postgres = Boolean(process.env.DATABASE_URL);
+      const standard = patients === d.patients && appointments === d.appointments && doctors === d.doctors && postgres;
+      const out = args.get('out');
+      await runSyncInitialBench({
+        patients,
+        appointments,
+        doctors,
+        postgres,
+        resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'sync-initial.json') : path.join(benchDir, '.data', `sync-initial-${patients}-${appointments}.json`),
+        log: (line) => console.log(line),
       });
     },
   },

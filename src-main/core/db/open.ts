@@ -42,6 +42,9 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
     // that. Instead a passive checkpoint runs every second between calls (see below), and a commit pays
     // only if those could not keep up (a WAL of 4,000 pages, about 16 MiB).
     sqlite.pragma('wal_autocheckpoint = 4000');
+    // A larger page cache for the writer too (SQLite's default is 2 MiB): a first sync writes hundreds of
+    // thousands of rows whose indexes (patient ids, dates) take inserts all over the file.
+    sqlite.pragma('cache_size = -65536');
     const check = opts.integrityCheck ?? 'full';
     if (check !== 'off') {
       const rows = sqlite.pragma(check === 'full' ? 'integrity_check' : 'quick_check') as Array<Record<string, string>>;

@@ -98,7 +98,7 @@ export class ShapeApplier {
   readonly #sqlite: Database.Database;
   readonly #columns: string[];
   readonly #types: Record<string, ShapeColumnType>;
-  readonly #upserts = new Map<string, Database.Statement>();
+  readonly #upserts = new Map<string, (params: unknown[]) => Database.RunResult>();
   readonly #stmt: Record<
     'del' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position',
     Database.Statement
@@ -136,21 +136,30 @@ export class ShapeApplier {
     return { handle: row.handle, offset: row.offset, refetching: row.refetching === 1 };
   }
 
-  #upsert(columns: string[]): Database.Statement {
+  #upsert(columns: string[]): (params: unknown[]) => Database.RunResult {
     const key = columns.join(',');
-    let stmt = this.#upserts.get(key);
-    if (!stmt) {
+    let run = this.#upserts.get(key);
+    if (!run) {
       const t = `"${this.table}"`;
       const cols = columns.map((c) => `"${c}"`);
       const set = cols.filter((c) => c !== '"id"').map((c) => `${c} = excluded.${c}`);
-      stmt = this.#sqlite.prepare(
-        `INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})
-         ON CONFLICT (id) DO UPDATE SET ${set.join(', ')}
-         WHERE coalesce(${t}.row_version, -1) < excluded.row_version`,
+      const conflict = `ON CONFLICT (id) DO UPDATE SET ${set.join(', ')} WHERE coalesce(${t}.row_version, -1) < excluded.row_version`;
+      // An appointment takes its patient's label (migration 0003) in the insert itself when the patient is
+      // already here; left NULL, the insert trigger would rewrite the new row (and its index entries) at
+      // once to fill it. (WHERE true: SQLite needs it between INSERT … SELECT and ON CONFLICT.)
+      const labelled = this.table === 'appointments' && columns.includes('patient_id');
+      const stmt = this.#sqlite.prepare(
+        labelled
+          ? `INSERT INTO ${t} (${cols.join(', ')}, patient_name, patient_mrn)
+             SELECT v.*, p.full_name, p.mrn FROM (SELECT ${cols.map(() => '?').join(', ')}) AS v LEFT JOIN patients p ON p.id = ?
+             WHERE true ${conflict}`
+          : `INSERT INTO ${t} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ${conflict}`,
       );
-      this.#upserts.set(key, stmt);
+      const at = columns.indexOf('patient_id');
+      run = labelled ? (params) => stmt.run(...params, params[at]) : (params) => stmt.run(...params);
+      this.#upserts.set(key, run);
     }
-    return stmt;
+    return run;
   }
 
   /**
@@ -200,7 +209,7 @@ export class ShapeApplier {
         continue;
       }
       const params = columns.map((c) => toSqlValue(this.#types[c]!, value[c]));
-      const changes = this.#upsert(columns).run(...params).changes;
+      const changes = this.#upsert(columns)(params).changes;
       if (changes > 0) out.changed++;
       else out.skipped++;
     }
