@@ -39,7 +39,14 @@ export const APPOINTMENT_PATIENTS = [
 /** The address part of the appointment patients' registrations (same for each). */
 export const PATIENT_ADDRESS = { email: '', address: '4, Lake View Road', city: 'Pune', pincode: '411004', state: 'Maharashtra', emergencyName: 'Family Contact', abha: '' };
 
+/** Patients written on the clinic server's side (sync.spec.ts): they must reach both desks' screens. */
+export const SERVER_PATIENTS = [
+  { fullName: 'Sunita Gopal Joshi', mobile: '9812340011', mrn: 'SRV-00001-R', sex: 'female' as const },
+  { fullName: 'Imran Khalid Patel', mobile: '9812340022', mrn: 'SRV-00002-R', sex: 'male' as const },
+];
+
 export const PHI_VALUES = [
+  ...SERVER_PATIENTS.flatMap((p) => [p.fullName, p.mobile]),
   ...APPOINTMENT_PATIENTS.flatMap((p) => [p.fullName, p.fullName.split(' ')[0]!, p.mobile, p.emergencyPhone]),
   DOCTOR.password,
   PATIENT.fullName,

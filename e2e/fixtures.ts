@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Browser, type BrowserContext, type Page, type TestInfo } from '@playwright/test';
 import { CLOCK_START, PHI_VALUES } from './data';
 
 /** A running desk in browser mode: its own data folder, its own host process, its logs captured. */
@@ -22,12 +22,12 @@ export interface Desk {
 const ROOT = process.cwd(); // playwright runs from the repo root (playwright.config.ts)
 const OUTPUT = path.join(ROOT, 'e2e', 'output');
 
-async function startHost(dataDir: string, logFile: string, secret: string, clockStart: Date): Promise<{ child: ChildProcess; url: string }> {
+async function startHost(dataDir: string, logFile: string, secret: string, clockStart: Date, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
   // One process (node with tsx as a loader, not tsx's CLI, which runs the script in a child): killing it
   // really stops the host, as a crash or power cut would.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src-main', 'host', 'cli.ts'), '--data-dir', dataDir, '--port', '0'], {
     cwd: ROOT,
-    env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug', CLINICDESK_CLOCK_START: clockStart.toISOString() },
+    env: { ...process.env, CLINICDESK_LAUNCH_SECRET: secret, CLINICDESK_LOG_LEVEL: 'debug', CLINICDESK_CLOCK_START: clockStart.toISOString(), ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log = fs.createWriteStream(logFile, { flags: 'a' });
@@ -53,45 +53,85 @@ async function startHost(dataDir: string, logFile: string, secret: string, clock
   return { child, url };
 }
 
-export const test = base.extend<{ desk: Desk }>({
+/** A desk with its own host process and data folder; `close()` stops it and checks its log for personal data. */
+export interface OpenedDesk extends Desk {
+  close(): Promise<void>;
+}
+
+export function logFileFor(testInfo: TestInfo, suffix = ''): string {
+  const logDir = path.join(OUTPUT, 'host-logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  return path.join(logDir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_')}${suffix}.log`);
+}
+
+/** No log line of the run may carry a patient's name, mobile number or other typed personal data. */
+export function expectNoPhi(logs: string, what = 'host log'): void {
+  expect(logs.length).toBeGreaterThan(0);
+  for (const value of PHI_VALUES) expect(logs, `${what} contains "${value}"`).not.toContain(value);
+}
+
+async function openDesk(testInfo: TestInfo, suffix: string, extraEnv: Record<string, string> = {}): Promise<OpenedDesk> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-'));
+  const logFile = logFileFor(testInfo, suffix);
+  fs.writeFileSync(logFile, '');
+  const secret = randomBytes(18).toString('base64url');
+  const startedAt = Date.now();
+  const now = () => new Date(CLOCK_START.getTime() + (Date.now() - startedAt));
+  let running = await startHost(dataDir, logFile, secret, CLOCK_START, extraEnv);
+  let closed = false;
+  return {
+    get url() {
+      return running.url;
+    },
+    get launchUrl() {
+      return `${running.url}/?k=${secret}`;
+    },
+    dataDir,
+    logFile,
+    logs: () => fs.readFileSync(logFile, 'utf8'),
+    now,
+    async restart() {
+      running.child.kill('SIGKILL');
+      await new Promise((r) => running.child.once('exit', r));
+      running = await startHost(dataDir, logFile, secret, now(), extraEnv);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      running.child.kill('SIGTERM');
+      await new Promise((r) => (running.child.exitCode !== null ? r(null) : running.child.once('exit', r)));
+      expectNoPhi(fs.readFileSync(logFile, 'utf8'));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser context standing at the tests' clinic time, as the default `context` does (another PC's browser). */
+export async function newDeskContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-IN', timezoneId: 'Asia/Kolkata' });
+  await context.clock.install({ time: CLOCK_START });
+  return context;
+}
+
+export const test = base.extend<{ desk: Desk; openDesks: (names: string[], env?: Record<string, string>) => Promise<OpenedDesk[]> }>({
   // Every test stands at the same clinic time (a Monday, 10:30 in Pune), whenever and wherever it runs:
   // the host's clock and the browser's start there together and then run at normal speed.
   desk: async ({ context }, use, testInfo) => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-'));
-    const logDir = path.join(OUTPUT, 'host-logs');
-    fs.mkdirSync(logDir, { recursive: true });
-    const logFile = path.join(logDir, `${testInfo.titlePath.slice(1).join(' - ').replace(/[^\w.-]+/g, '_')}.log`);
-    fs.writeFileSync(logFile, '');
-    const secret = randomBytes(18).toString('base64url');
-    const startedAt = Date.now();
-    const now = () => new Date(CLOCK_START.getTime() + (Date.now() - startedAt));
     await context.clock.install({ time: CLOCK_START });
-    let running = await startHost(dataDir, logFile, secret, CLOCK_START);
-    const desk: Desk = {
-      get url() {
-        return running.url;
-      },
-      get launchUrl() {
-        return `${running.url}/?k=${secret}`;
-      },
-      dataDir,
-      logFile,
-      logs: () => fs.readFileSync(logFile, 'utf8'),
-      now,
-      async restart() {
-        running.child.kill('SIGKILL');
-        await new Promise((r) => running.child.once('exit', r));
-        running = await startHost(dataDir, logFile, secret, now());
-      },
-    };
+    const desk = await openDesk(testInfo, '');
     await use(desk);
-    running.child.kill('SIGTERM');
-    await new Promise((r) => (running.child.exitCode !== null ? r(null) : running.child.once('exit', r)));
-    // No log line of the run may carry a patient's name, mobile number or other typed personal data.
-    const logs = desk.logs();
-    expect(logs.length).toBeGreaterThan(0);
-    for (const value of PHI_VALUES) expect(logs, `host log contains "${value}"`).not.toContain(value);
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await desk.close();
+  },
+  /** More desks (e.g. two PCs of one clinic), each with its own data folder, host and log; closed and checked after the test. */
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern; this one has none.
+  openDesks: async ({}, use, testInfo) => {
+    const opened: OpenedDesk[] = [];
+    await use(async (names, env = {}) => {
+      const desks = await Promise.all(names.map((n) => openDesk(testInfo, ` - ${n}`, env)));
+      opened.push(...desks);
+      return desks;
+    });
+    for (const d of opened) await d.close();
   },
 });
 

@@ -1,6 +1,6 @@
 import { test, expect, screenshot } from './fixtures';
 import { ADMIN, CLINIC, FRONT_DESK, PATIENT } from './data';
-import { AppShell, PatientsScreen, RegisterPatientScreen, SetupScreen, SignInScreen, StaffScreen } from './pages';
+import { AppShell, PatientsScreen, RegisterPatientScreen, SetupScreen, SignInScreen, StaffScreen, SyncIndicator } from './pages';
 
 test('first run → admin adds front desk → front desk registers, finds and edits a patient, with audit history', async ({ page, desk }) => {
   const shell = new AppShell(page);
@@ -17,6 +17,9 @@ test('first run → admin adds front desk → front desk registers, finds and ed
     await screenshot(page, '01-setup');
     await setup.submit();
     await shell.expectSignedInAs(ADMIN.name, 'Administrator');
+    // A clinic set up on this PC alone: the header says so, and there are no devices to manage.
+    await new SyncIndicator(page).expectState('This PC only');
+    await expect(shell.nav('Devices')).toHaveCount(0);
   });
 
   await test.step('sign in as admin', async () => {

@@ -67,7 +67,7 @@ export class SignInScreen {
 export class AppShell {
   constructor(private readonly page: Page) {}
 
-  nav(name: 'Patients' | 'Staff' | 'Clinic settings' | 'Appointments' | 'Schedules' | 'My queue' | 'Doctor queue') {
+  nav(name: 'Patients' | 'Staff' | 'Clinic settings' | 'Appointments' | 'Schedules' | 'My queue' | 'Doctor queue' | 'Devices') {
     return this.page.getByRole('link', { name, exact: true });
   }
 
@@ -243,5 +243,86 @@ export class DayViewScreen {
   async close() {
     await this.page.keyboard.press('Escape');
     await expect(this.dialog).toHaveCount(0);
+  }
+}
+
+/** The first-run screen's second path: join this PC to a clinic server with an enrolment code. */
+export class JoinServerScreen {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.getByRole('tab', { name: 'Join a clinic server' }).click();
+    await expect(this.page.getByRole('button', { name: 'Join clinic' })).toBeVisible();
+  }
+
+  async fill(j: { serverAddress: string; code: string; deviceName: string }) {
+    const p = this.page;
+    await p.getByLabel('Server address', { exact: true }).fill(j.serverAddress);
+    await p.getByLabel('Enrolment code', { exact: true }).fill(j.code);
+    await p.getByLabel('Name of this PC', { exact: true }).fill(j.deviceName);
+  }
+
+  async submit() {
+    await this.page.getByRole('button', { name: 'Join clinic' }).click();
+  }
+}
+
+/** The header's sync indicator and its details. */
+export class SyncIndicator {
+  constructor(private readonly page: Page) {}
+
+  get button() {
+    return this.page.getByRole('banner').getByRole('button', { name: /^Sync status:/ });
+  }
+
+  get details() {
+    // The details are labelled by the indicator that opens them.
+    return this.page.getByRole('dialog', { name: /^Sync status:/ });
+  }
+
+  async expectState(word: 'Online' | 'Offline' | 'Syncing' | 'This PC only' | 'Revoked', timeout = 30_000) {
+    await expect(this.button).toHaveAccessibleName(new RegExp(`^Sync status: ${word}\\.`), { timeout });
+  }
+
+  async openDetails() {
+    await this.button.click();
+    await expect(this.details).toBeVisible();
+  }
+
+  async closeDetails() {
+    await this.page.keyboard.press('Escape');
+    await expect(this.details).toHaveCount(0);
+  }
+}
+
+export class DevicesScreen {
+  constructor(private readonly page: Page) {}
+
+  get table() {
+    return this.page.getByRole('table', { name: 'Devices' });
+  }
+
+  row(name: string) {
+    return this.table.getByRole('row').filter({ has: this.page.getByRole('cell', { name: new RegExp(`^${name}`) }) });
+  }
+
+  async revoke(name: string) {
+    await this.row(name).getByRole('button', { name: `Revoke ${name}` }).click();
+    const dialog = this.page.getByRole('dialog', { name: `Revoke ${name}?` });
+    await expect(dialog).toBeVisible();
+    await dialog.getByRole('button', { name: 'Revoke this PC' }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(this.row(name).getByText('Revoked', { exact: true })).toBeVisible();
+  }
+
+  async newEnrolmentCode(station: 'Front desk' | 'Consult room (doctor)' | 'Accounts' | 'Admin'): Promise<string> {
+    const p = this.page;
+    await p.getByRole('button', { name: 'New enrolment code' }).click();
+    const dialog = p.getByRole('dialog', { name: 'New enrolment code' });
+    await dialog.getByRole('radio', { name: station, exact: true }).check();
+    await dialog.getByRole('button', { name: 'Make code' }).click();
+    const code = dialog.getByTestId('enrolment-code');
+    await expect(code).toBeVisible();
+    return (await code.textContent())!.trim();
   }
 }

@@ -17,6 +17,8 @@ import { startHost } from './server';
  *   CLINICDESK_CLOCK_START    for tests and demos only: an ISO instant the desk's clock starts from
  *                             (it then runs at normal speed), so a test can stand at 10:30 clinic time
  *                             whenever it runs
+ *   CLINICDESK_SYNC_RETRY_MAX_MS  longest wait between attempts to reach the clinic server after it stopped
+ *                             answering (default 32000); tests shorten it so a restarted server is seen at once
  */
 const { values } = parseArgs({
   options: {
@@ -35,7 +37,9 @@ const log = jsonLogger(undefined, isLogLevel(level) ? level : 'info');
 
 const clock = clockFrom(process.env.CLINICDESK_CLOCK_START);
 if (clock) log.log('warn', 'host.clock_set', { start: process.env.CLINICDESK_CLOCK_START });
-const core = await openCore({ dataDir, logger: log, ...(clock ? { clock } : {}) });
+const retryMax = Number(process.env.CLINICDESK_SYNC_RETRY_MAX_MS ?? '');
+const sync = Number.isFinite(retryMax) && retryMax > 0 ? { backoff: { initialDelay: Math.min(1_000, retryMax), maxDelay: retryMax }, restartDelayMs: retryMax } : undefined;
+const core = await openCore({ dataDir, logger: log, ...(clock ? { clock } : {}), ...(sync ? { sync } : {}) });
 let host: Awaited<ReturnType<typeof startHost>>;
 try {
   host = await startHost({ core, rendererDir, port, log, secret: process.env.CLINICDESK_LAUNCH_SECRET || undefined });

@@ -62,7 +62,7 @@ function createEventSocket(): ClinicBridge['onEvent'] {
     socket = ws;
     ws.onopen = () => {
       // After a gap, anything may have changed: tell the listeners to refresh everything.
-      if (retry > 0) for (const l of listeners) l({ type: 'changed', entities: ['patients', 'staff', 'clinic'] });
+      if (retry > 0) for (const l of listeners) l({ type: 'changed', entities: ['patients', 'staff', 'clinic', 'sync'] });
       retry = 0;
     };
     ws.onmessage = (message) => {

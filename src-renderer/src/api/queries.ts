@@ -91,3 +91,19 @@ export function useAppointment(id: string | null) {
 export function useQueue(doctorId: string | null) {
   return useQuery({ queryKey: apptKeys.queue(doctorId), queryFn: () => api.call('appointments.queue', doctorId ? { doctorId } : {}), staleTime: 0 });
 }
+
+// ---- sync with the clinic server ------------------------------------------------------------
+/** Under 'sync': the core's 'sync' change events refresh them (state, rows arriving, revocation). */
+export const syncKeys = {
+  status: ['sync', 'status'] as const,
+  devices: ['sync', 'devices'] as const,
+};
+
+export function useSyncStatus() {
+  // The interval keeps "Synced 2 min ago" honest even when nothing changes.
+  return useQuery({ queryKey: syncKeys.status, queryFn: () => api.call('sync.status', {}), staleTime: 0, refetchInterval: 30_000 });
+}
+
+export function useDevices(enabled: boolean) {
+  return useQuery({ queryKey: syncKeys.devices, queryFn: () => api.call('devices.list', {}), enabled, staleTime: 10_000, retry: false });
+}

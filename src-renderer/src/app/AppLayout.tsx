@@ -1,11 +1,13 @@
 import { useEffect } from 'react';
-import { AppShell, Badge, Box, Button, Divider, Group, Kbd, NavLink, Stack, Text, ThemeIcon, Tooltip } from '@mantine/core';
-import { IconCalendarEvent, IconCalendarTime, IconListNumbers, IconBuildingHospital, IconCloudOff, IconLock, IconLogout, IconSettings, IconStethoscope, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { AppShell, Badge, Box, Button, Divider, Group, Kbd, NavLink, Stack, Text, ThemeIcon } from '@mantine/core';
+import { IconCalendarEvent, IconCalendarTime, IconListNumbers, IconBuildingHospital, IconDevicesPc, IconLock, IconLogout, IconSettings, IconStethoscope, IconUsers, IconUsersGroup } from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { ROLE_LABELS } from '../../../src-shared/roles';
 import { useAuth, useSession } from './auth';
 import { useCan } from './Guard';
 import { dialogOpen, requestSearchFocus } from './shortcuts';
+import { SyncIndicator } from './SyncIndicator';
+import { useSyncStatus } from '../api/queries';
 
 const ROLE_COLORS: Record<string, string> = { admin: 'grape', front_desk: 'clinic', doctor: 'blue', accounts: 'orange', pharmacy: 'gray' };
 
@@ -44,6 +46,9 @@ export function AppLayout() {
   const location = useLocation();
   const canRegister = can('patients.register');
   useGlobalShortcuts(canRegister);
+  const sync = useSyncStatus();
+  // Devices are the clinic server's: the screen is for administrators on a PC that has joined one.
+  const showDevices = can('devices.list') && !!sync.data && sync.data.state !== 'standalone';
   const clinicName = session.clinic.tradeName ?? session.clinic.legalName;
   const at = (prefix: string) => location.pathname === prefix || location.pathname.startsWith(prefix + '/');
 
@@ -67,11 +72,7 @@ export function AppLayout() {
             </Group>
           </Group>
           <Group gap="md" wrap="nowrap">
-            <Tooltip label="This desk is not connected to a sync server yet: everything is saved on this computer.">
-              <Badge variant="light" color="gray" leftSection={<IconCloudOff size={12} />}>
-                Local only
-              </Badge>
-            </Tooltip>
+            <SyncIndicator />
             <Group gap={8} wrap="nowrap">
               <Text size="sm" fw={500} data-testid="user-name">
                 {session.user.displayName}
@@ -110,6 +111,7 @@ export function AppLayout() {
             <NavLink component={Link} to="/schedules" label="Schedules" leftSection={<IconCalendarTime size={18} />} active={at('/schedules')} />
           )}
           {can('staff.list') && <NavLink component={Link} to="/staff" label="Staff" leftSection={<IconUsersGroup size={18} />} active={at('/staff')} />}
+          {showDevices && <NavLink component={Link} to="/devices" label="Devices" leftSection={<IconDevicesPc size={18} />} active={at('/devices')} />}
           {can('clinic.update') && (
             <NavLink component={Link} to="/settings" label="Clinic settings" leftSection={<IconSettings size={18} />} active={at('/settings')} />
           )}

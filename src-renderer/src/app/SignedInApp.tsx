@@ -14,6 +14,7 @@ import { Guard } from './Guard';
 import { SchedulesScreen } from '../screens/schedules/SchedulesScreen';
 import { DayViewScreen } from '../screens/appointments/DayViewScreen';
 import { QueueScreen } from '../screens/appointments/QueueScreen';
+import { DevicesScreen } from '../screens/devices/DevicesScreen';
 
 function makeRouter() {
   return createHashRouter([
@@ -69,6 +70,14 @@ function makeRouter() {
           element: (
             <Guard method="schedules.setWeekly">
               <SchedulesScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'devices',
+          element: (
+            <Guard method="devices.list">
+              <DevicesScreen />
             </Guard>
           ),
         },

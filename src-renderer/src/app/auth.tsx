@@ -20,6 +20,8 @@ interface AuthContextValue {
   /** Lock now (header button or idle timer). */
   lock(): Promise<void>;
   signOut(notice?: string): Promise<void>;
+  /** After joining a clinic server on the first-run screen: on to sign-in (staff come from the server). */
+  joined(notice: string): Promise<void>;
   retry(): void;
 }
 
@@ -150,6 +152,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         } catch {
           // signed out locally whatever the core says
         }
+        await toSignIn(notice);
+      },
+      async joined(notice) {
         await toSignIn(notice);
       },
       retry() {

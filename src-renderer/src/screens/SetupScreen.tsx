@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { Box, Button, Container, Grid, Group, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
+import { Box, Button, Container, Grid, Group, Paper, PasswordInput, Stack, Tabs, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { IconBuildingHospital } from '@tabler/icons-react';
+import { IconBuildingHospital, IconPlugConnected, IconSquarePlus } from '@tabler/icons-react';
 import { clinicApi } from '../../../src-shared/api/contract';
 import { api, errorBody } from '../api/client';
 import { useAuth } from '../app/auth';
@@ -9,6 +9,7 @@ import { ApiErrorAlert } from '../components/ApiErrorAlert';
 import { ClinicFields, clinicInput, emptyClinic, gstinHint, type ClinicFormValues } from '../components/ClinicFields';
 import { zodFieldErrors, focusFirstError } from '../lib/formErrors';
 import { REQUIRED } from '../lib/required';
+import { JoinServerForm } from './JoinServerForm';
 
 interface SetupValues {
   clinic: ClinicFormValues;
@@ -30,7 +31,10 @@ function validate(v: SetupValues): Record<string, string> {
   return errors;
 }
 
-/** First run: the clinic and its first administrator, in one step. */
+/**
+ * First run: either the clinic and its first administrator, in one step, on this PC; or join the clinic's
+ * server with an enrolment code. Both forms stay mounted, so switching between them loses nothing typed.
+ */
 export function SetupScreen() {
   const { signedIn } = useAuth();
   const [error, setError] = useState<{ message: string; extra: string[] } | null>(null);
@@ -68,43 +72,61 @@ export function SetupScreen() {
               Set up ClinicDesk
             </Title>
             <Text c="dimmed" size="sm">
-              Enter your clinic's details and create the first administrator. You can change the clinic's details later in Clinic settings.
+              Set up a new clinic on this PC, or join this PC to your clinic's server.
             </Text>
           </Box>
         </Group>
-        <form onSubmit={submit} noValidate>
-          <Stack>
-            <ApiErrorAlert message={error?.message ?? null} extra={error?.extra} />
-            <Grid gutter="lg">
-              <Grid.Col span={{ base: 12, md: 8 }}>
-                <Paper withBorder p="lg" radius="md" h="100%">
-                  <Title order={2} fz="lg" mb="sm">
-                    Clinic
-                  </Title>
-                  <ClinicFields form={form} prefix="clinic." />
-                </Paper>
-              </Grid.Col>
-              <Grid.Col span={{ base: 12, md: 4 }}>
-                <Paper withBorder p="lg" radius="md" h="100%">
-                  <Title order={2} fz="lg" mb="sm">
-                    First administrator
-                  </Title>
-                  <Stack gap="sm">
-                    <TextInput label="Full name" {...REQUIRED} autoComplete="off" {...form.getInputProps('admin.displayName')} />
-                    <TextInput label="Username" {...REQUIRED} autoComplete="off" description="Letters, digits, dots or underscores" {...form.getInputProps('admin.username')} />
-                    <PasswordInput label="Password" {...REQUIRED} autoComplete="new-password" description="At least 8 characters" {...form.getInputProps('admin.password')} />
-                    <PasswordInput label="Confirm password" {...REQUIRED} autoComplete="new-password" {...form.getInputProps('admin.confirm')} />
-                  </Stack>
-                </Paper>
-              </Grid.Col>
-            </Grid>
-            <Group justify="flex-end">
-              <Button type="submit" size="md" loading={busy}>
-                Create clinic
-              </Button>
-            </Group>
-          </Stack>
-        </form>
+        <Tabs defaultValue="new" keepMounted variant="pills" mb="lg">
+          <Tabs.List mb="lg">
+            <Tabs.Tab value="new" leftSection={<IconSquarePlus size={16} />}>
+              Set up a new clinic on this PC
+            </Tabs.Tab>
+            <Tabs.Tab value="join" leftSection={<IconPlugConnected size={16} />}>
+              Join a clinic server
+            </Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="new">
+            <Text c="dimmed" size="sm" mb="md">
+              Enter your clinic's details and create the first administrator. You can change the clinic's details later in Clinic settings.
+            </Text>
+            <form onSubmit={submit} noValidate>
+              <Stack>
+                <ApiErrorAlert message={error?.message ?? null} extra={error?.extra} />
+                <Grid gutter="lg">
+                  <Grid.Col span={{ base: 12, md: 8 }}>
+                    <Paper withBorder p="lg" radius="md" h="100%">
+                      <Title order={2} fz="lg" mb="sm">
+                        Clinic
+                      </Title>
+                      <ClinicFields form={form} prefix="clinic." />
+                    </Paper>
+                  </Grid.Col>
+                  <Grid.Col span={{ base: 12, md: 4 }}>
+                    <Paper withBorder p="lg" radius="md" h="100%">
+                      <Title order={2} fz="lg" mb="sm">
+                        First administrator
+                      </Title>
+                      <Stack gap="sm">
+                        <TextInput label="Full name" {...REQUIRED} autoComplete="off" {...form.getInputProps('admin.displayName')} />
+                        <TextInput label="Username" {...REQUIRED} autoComplete="off" description="Letters, digits, dots or underscores" {...form.getInputProps('admin.username')} />
+                        <PasswordInput label="Password" {...REQUIRED} autoComplete="new-password" description="At least 8 characters" {...form.getInputProps('admin.password')} />
+                        <PasswordInput label="Confirm password" {...REQUIRED} autoComplete="new-password" {...form.getInputProps('admin.confirm')} />
+                      </Stack>
+                    </Paper>
+                  </Grid.Col>
+                </Grid>
+                <Group justify="flex-end">
+                  <Button type="submit" size="md" loading={busy}>
+                    Create clinic
+                  </Button>
+                </Group>
+              </Stack>
+            </form>
+          </Tabs.Panel>
+          <Tabs.Panel value="join">
+            <JoinServerForm />
+          </Tabs.Panel>
+        </Tabs>
       </Container>
     </Box>
   );

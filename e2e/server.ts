@@ -1,0 +1,184 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { newId } from '../src-shared/ids';
+import { openCentralDatabase, type CentralBackend } from '../src-server/db/open';
+import { createPostgresDatabase, TEST_PG_URL } from '../src-server/test/backends';
+
+/**
+ * One real clinic sync server for an end-to-end test, run through its own command line (`src-server/cli.ts`)
+ * as a child process: embedded PGlite in a temporary folder, or — when TEST_DATABASE_URL (or DATABASE_URL)
+ * names a PostgreSQL server — a fresh, randomly named database there, dropped afterwards.
+ *
+ * Changes "made on the server side" are written straight into the central database with the server's own
+ * kysely access (src-server/db/open.ts), as the sync server's other tests do: the change-log triggers then
+ * carry them to the desks exactly as any other committed write. With PGlite the running server holds its
+ * folder (one process per embedded database), so the server is stopped for the write and started again on
+ * the same port — the desks see it go offline and come back. On PostgreSQL the write happens while it runs.
+ */
+export interface SyncServer {
+  /** e.g. http://127.0.0.1:41234 */
+  url: string;
+  /** What a receptionist would type: host:port, without the scheme. */
+  address: string;
+  backend: 'pglite' | 'postgres';
+  logFile: string;
+  logs(): string;
+  /** Runs an operator command of the CLI (`init-clinic`, `enrol-code`, …) with --json; resolves with its JSON output. */
+  cli(args: string[], env?: Record<string, string>): Promise<Record<string, unknown>>;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Writes rows into the central database (stopping the server around it on PGlite; see above). */
+  write(fn: (db: Awaited<ReturnType<typeof openCentralDatabase>>['db']) => Promise<void>, opts?: { whileStopped?: () => Promise<void> }): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+const ROOT = process.cwd();
+const CLI = path.join(ROOT, 'src-server', 'cli.ts');
+
+export async function startSyncServer(logFile: string): Promise<SyncServer> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-server-'));
+  const pg = TEST_PG_URL ? await createPostgresDatabase() : null;
+  const backend: CentralBackend = pg ? { kind: 'postgres', url: pg.url } : { kind: 'pglite', dataDir };
+  const env: NodeJS.ProcessEnv = { ...process.env, CLINICDESK_LOG_LEVEL: 'debug' };
+  delete env.DATABASE_URL;
+  if (pg) env.DATABASE_URL = pg.url;
+  fs.writeFileSync(logFile, '');
+  const log = fs.createWriteStream(logFile, { flags: 'a' });
+  let child: ChildProcess | null = null;
+  let port = 0;
+
+  const start = async () => {
+    const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--data-dir', dataDir], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child = c;
+    c.stdout!.pipe(log, { end: false });
+    c.stderr!.pipe(log, { end: false });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`sync server did not start:\n${out}`)), 60_000);
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /"server\.listening".*?"url":"(http:\/\/[^"]+)"/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          c.stdout!.off('data', onData);
+          resolve(m[1]!);
+        }
+      };
+      c.stdout!.on('data', onData);
+      c.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      c.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`sync server exited with ${code}:\n${out}`));
+      });
+    });
+    port = Number(new URL(url).port);
+  };
+
+  const stop = async () => {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return;
+    const exited = new Promise((r) => c.once('exit', r));
+    c.kill('SIGTERM');
+    const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  await start();
+
+  const server: SyncServer = {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get address() {
+      return `127.0.0.1:${port}`;
+    },
+    backend: backend.kind,
+    logFile,
+    logs: () => fs.readFileSync(logFile, 'utf8'),
+    cli(args, extraEnv = {}) {
+      return new Promise((resolve, reject) => {
+        const c = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir, '--json'], {
+          cwd: ROOT,
+          env: { ...env, ...extraEnv },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        c.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+        c.stderr!.on('data', (b: Buffer) => (err += b.toString()));
+        c.once('exit', (code) => {
+          if (code !== 0) return reject(new Error(`server ${args[0]} failed (${code}):\n${err}${out}`));
+          try {
+            resolve(JSON.parse(out.trim().split('\n').pop()!) as Record<string, unknown>);
+          } catch {
+            reject(new Error(`server ${args[0]} printed no JSON:\n${out}`));
+          }
+        });
+      });
+    },
+    stop,
+    start,
+    async write(fn, opts = {}) {
+      const stopped = backend.kind === 'pglite';
+      if (stopped) await stop();
+      try {
+        const central = await openCentralDatabase(backend);
+        try {
+          await fn(central.db);
+        } finally {
+          await central.close();
+        }
+        if (stopped) await opts.whileStopped?.();
+      } finally {
+        if (stopped) await start();
+      }
+    },
+    async dispose() {
+      await stop();
+      log.end();
+      await pg?.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return server;
+}
+
+/** A patient row as the server stores it (the conventions' columns included). */
+export function serverPatient(clinicId: string, p: { fullName: string; mobile: string; mrn: string; sex: 'female' | 'male' }, now: Date) {
+  const at = now.toISOString();
+  return {
+    id: newId(),
+    mrn: p.mrn,
+    full_name: p.fullName,
+    sex: p.sex,
+    date_of_birth: '1988-05-21',
+    dob_estimated: 0,
+    mobile: p.mobile,
+    email: null,
+    address_line: null,
+    city: 'Pune',
+    state_code: '27',
+    pincode: null,
+    emergency_name: null,
+    emergency_relation: null,
+    emergency_phone: null,
+    abha_number: null,
+    consent_messages: 0,
+    consent_messages_at: null,
+    consent_data_processing: 1,
+    consent_data_processing_at: at,
+    clinic_id: clinicId,
+    created_at: at,
+    updated_at: at,
+    updated_by: null,
+    deleted_at: null,
+  };
+}
