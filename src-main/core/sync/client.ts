@@ -8,6 +8,9 @@ import type { Logger } from '../log';
 import { inSyncTransaction, SHAPE_ENTITIES, shapeParser, ShapeApplier, type ApplyOutcome } from './apply';
 import type { FetchFn } from './remote';
 
+
+/** How often a desk that lost its server asks whether it is back. */
+const HEALTH_PROBE_MS = 2_000;
 /**
  * The desk's read path: one ShapeStream (@electric-sql/client, unmodified) per synced table, in SHAPES
  * order, each resuming from the handle + offset saved with the rows it last applied. Every delivered
@@ -62,6 +65,7 @@ export class SyncClient {
   #stopped = false;
   #revoked = false;
   #lastKey = '';
+  #healthTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #waiters = new Set<() => void>();
 
   constructor(conn: SyncConnection, opts: SyncClientOptions) {
@@ -269,6 +273,7 @@ export class SyncClient {
   }
 
   #statusMaybeChanged(): void {
+    this.#watchForServer();
     const key = this.state() + ':' + [...this.#runs.values()].map((r) => (r.upToDate ? 1 : 0)).join('');
     for (const w of this.#waiters) w();
     if (key === this.#lastKey) return;
@@ -296,8 +301,38 @@ export class SyncClient {
     });
   }
 
+  /**
+   * While a shape is failing, ask the server's /health every few seconds: a live request held by the
+   * server answers only when something changes (or after ~20 s), so without this the header would say
+   * Offline that long after the server is back.
+   */
+  #watchForServer(): void {
+    const failing = [...this.#runs.values()].some((r) => r.failing);
+    if (!failing || this.#stopped || this.#revoked) {
+      if (this.#healthTimer) clearTimeout(this.#healthTimer);
+      this.#healthTimer = null;
+      return;
+    }
+    if (this.#healthTimer) return;
+    this.#healthTimer = setTimeout(async () => {
+      this.#healthTimer = null;
+      try {
+        const res = await this.#opts.fetch(`${this.#conn.server_url}/health`, { signal: AbortSignal.timeout(3_000) });
+        if (res.ok && !this.#stopped) {
+          for (const run of this.#runs.values()) run.failing = false;
+          this.#opts.log.log('info', 'sync.server_reachable', {});
+        }
+      } catch {
+        // still unreachable: try again on the next tick
+      }
+      this.#statusMaybeChanged();
+    }, HEALTH_PROBE_MS);
+    this.#healthTimer.unref?.();
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    if (this.#healthTimer) clearTimeout(this.#healthTimer);
     for (const run of this.#runs.values()) {
       run.controller?.abort();
       if (run.restartTimer) clearTimeout(run.restartTimer);
