@@ -73,13 +73,15 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
   reader.pragma('mmap_size = 2147418112');
   reader.pragma('cache_size = -65536');
   const readDb = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(reader) }) });
-  // better-sqlite3 runs on this thread, so a timer fires only between calls, never inside a command's
-  // transaction. PASSIVE never waits for readers or writers; what it cannot copy now, the next tick does.
+  // better-sqlite3 runs on this thread, so the timer runs between statements, almost always between calls.
+  // PASSIVE never waits for readers or writers; what it cannot copy now, the next tick does. Should it fire
+  // while a command's transaction waits on something asynchronous (e.g. password hashing), SQLite refuses
+  // the checkpoint on this connection (caught below) and leaves the transaction untouched.
   const checkpointer = setInterval(() => {
     try {
       sqlite.pragma('wal_checkpoint(PASSIVE)');
     } catch {
-      // e.g. SQLITE_BUSY while another process holds the file: the next tick (or the fallback) catches up.
+      // refused mid-transaction, or busy: the next tick (or the 4,000-page fallback) catches up.
     }
   }, 1000);
   checkpointer.unref();
