@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { StationRole } from '../../src-shared/sync/shapes';
+import { SHAPE_NAMES, type StationRole } from '../../src-shared/sync/shapes';
 
 /**
  * The central database, typed (see db/central for the DDL). Values read back exactly as the desk holds
@@ -204,15 +204,5 @@ export interface CentralDatabase {
   change_log_horizon: ChangeLogHorizonTable;
 }
 
-/** The tables desks receive (one shape each, next slice). */
-export const SYNCED_TABLES = [
-  'clinics',
-  'staff',
-  'patients',
-  'doctor_profiles',
-  'schedule_sessions',
-  'schedule_exceptions',
-  'clinic_holidays',
-  'appointments',
-  'appointment_transitions',
-] as const satisfies readonly (keyof CentralDatabase)[];
+/** The tables desks receive, one shape each: the list in src-shared/sync/shapes.ts, checked here to be central tables. */
+export const SYNCED_TABLES = SHAPE_NAMES satisfies readonly (keyof CentralDatabase)[];
