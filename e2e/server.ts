@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { newId } from '../src-shared/ids';
 import { openCentralDatabase, type CentralBackend } from '../src-server/db/open';
 import { createPostgresDatabase, TEST_PG_URL } from '../src-server/test/backends';
+import { SERVER_CLI, spawnServer } from '../src-server/test/spawn';
 
 /**
  * One real clinic sync server for an end-to-end test, run through its own command line (`src-server/cli.ts`)
@@ -35,7 +36,6 @@ export interface SyncServer {
 }
 
 const ROOT = process.cwd();
-const CLI = path.join(ROOT, 'src-server', 'cli.ts');
 
 export async function startSyncServer(logFile: string): Promise<SyncServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'clinicdesk-e2e-server-'));
@@ -46,49 +46,19 @@ export async function startSyncServer(logFile: string): Promise<SyncServer> {
   if (pg) env.DATABASE_URL = pg.url;
   fs.writeFileSync(logFile, '');
   const log = fs.createWriteStream(logFile, { flags: 'a' });
-  let child: ChildProcess | null = null;
+  let stopChild: (() => Promise<void>) | null = null;
   let port = 0;
 
   const start = async () => {
-    const c = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--port', String(port), '--data-dir', dataDir], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = c;
-    c.stdout!.pipe(log, { end: false });
-    c.stderr!.pipe(log, { end: false });
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`sync server did not start:\n${out}`)), 60_000);
-      const onData = (chunk: Buffer) => {
-        out += chunk.toString();
-        const m = /"server\.listening".*?"url":"(http:\/\/[^"]+)"/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          c.stdout!.off('data', onData);
-          resolve(m[1]!);
-        }
-      };
-      c.stdout!.on('data', onData);
-      c.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      c.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`sync server exited with ${code}:\n${out}`));
-      });
-    });
-    port = Number(new URL(url).port);
+    const spawned = await spawnServer({ env, port, dataDir, output: log });
+    stopChild = spawned.stop;
+    port = Number(new URL(spawned.url).port);
   };
 
   const stop = async () => {
-    const c = child;
-    child = null;
-    if (!c || c.exitCode !== null) return;
-    const exited = new Promise((r) => c.once('exit', r));
-    c.kill('SIGTERM');
-    const timer = setTimeout(() => c.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
+    const s = stopChild;
+    stopChild = null;
+    await s?.();
   };
 
   await start();
@@ -105,7 +75,7 @@ export async function startSyncServer(logFile: string): Promise<SyncServer> {
     logs: () => fs.readFileSync(logFile, 'utf8'),
     cli(args, extraEnv = {}) {
       return new Promise((resolve, reject) => {
-        const c = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir, '--json'], {
+        const c = spawn(process.execPath, ['--import', 'tsx', SERVER_CLI, ...args, '--data-dir', dataDir, '--json'], {
           cwd: ROOT,
           env: { ...env, ...extraEnv },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider, type SqliteDatabase } from 'kysely';
 import { localMigrations } from '../../../db/local';
+import { restoreDeferred } from './bulk';
 import type { LocalDatabase } from './schema';
 
 export interface OpenedDatabase {
@@ -60,6 +61,8 @@ export async function openLocalDatabase(file: string, opts: { integrityCheck?: I
   const db = new Kysely<LocalDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateLocal(db);
+    // A first download that stopped half way left indexes and triggers aside: put them back now.
+    restoreDeferred(sqlite);
   } catch (err) {
     await db.destroy();
     throw err;

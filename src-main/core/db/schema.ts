@@ -201,6 +201,14 @@ export interface SyncRefetchTable {
   row_id: string;
 }
 
+/** Secondary indexes and triggers set aside while a table's first snapshot downloads (db/bulk.ts). */
+export interface SyncDeferredTable {
+  name: string;
+  tbl: string;
+  type: 'index' | 'trigger';
+  sql: string;
+}
+
 export interface LocalDatabase {
   doctor_profiles: DoctorProfilesTable;
   schedule_sessions: ScheduleSessionsTable;
@@ -218,4 +226,5 @@ export interface LocalDatabase {
   sync_connection: SyncConnectionTable;
   sync_shapes: SyncShapesTable;
   sync_refetch: SyncRefetchTable;
+  sync_deferred: SyncDeferredTable;
 }

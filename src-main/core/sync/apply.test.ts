@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../../src-shared/ids';
 import { tempDir } from '../../../tests/helpers';
 import { openLocalDatabase, type OpenedDatabase } from '../db/open';
-import { inSyncTransaction, normalizeInstant, ShapeApplier } from './apply';
+import { BULK_MIN_ROWS, inSyncTransaction, normalizeInstant, ShapeApplier } from './apply';
 
 /**
  * The apply step of the read path against a real desk database file: batches, ordering, row_version,
@@ -252,5 +252,72 @@ describe('applying shape batches', () => {
     expect(normalizeInstant('2026-03-02T05:00:00.000Z')).toBe('2026-03-02T05:00:00.000Z');
     expect(normalizeInstant('2026-03-02 05:00:00.123456+00')).toBe('2026-03-02T05:00:00.123Z');
     expect(normalizeInstant('2026-03-02 10:30:00+05:30')).toBe('2026-03-02T05:00:00.000Z');
+  });
+
+  describe('a large first snapshot into an empty table (bulk load)', () => {
+    const schemaOf = (table: string) =>
+      all(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND name NOT LIKE 'sqlite_%' ORDER BY type, name`, table);
+
+    it('ends with the same indexes, triggers, search index and labels as row-by-row sync', async () => {
+      const patientsSchema = schemaOf('patients');
+      const appointmentsSchema = schemaOf('appointments');
+      const doctor = staff(1);
+      apply(new ShapeApplier(opened.sqlite, 'staff', 'front_desk'), [ins(doctor), UP_TO_DATE]);
+      const pa = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
+      const aa = new ShapeApplier(opened.sqlite, 'appointments', 'front_desk');
+      const people = Array.from({ length: 2 * BULK_MIN_ROWS }, (_, i) => patient(10 + i, { full_name: i === 7 ? 'Zeenat Qureshi' : `Patient ${i}` }));
+      // Appointments arrive first (shapes stream independently), for patients not on the desk yet.
+      const visits = people.map((p, i) => appointment(10 + i, p.id, doctor.id));
+      apply(aa, visits.slice(0, BULK_MIN_ROWS).map(ins), '5_1');
+      // Mid-snapshot the table's secondary indexes and triggers are aside, their definitions kept.
+      expect(all(`SELECT name FROM sync_deferred WHERE tbl = 'appointments' ORDER BY name`).map((r) => r.name)).toEqual(
+        expect.arrayContaining(['appointments_day', 'appointments_day_view', 'appointments_patient', 'appointments_label_insert']),
+      );
+      expect(schemaOf('appointments').length).toBeLessThan(appointmentsSchema.length);
+      apply(aa, [...visits.slice(BULK_MIN_ROWS).map(ins), UP_TO_DATE], '5_2');
+      expect(schemaOf('appointments')).toEqual(appointmentsSchema);
+
+      apply(pa, people.slice(0, BULK_MIN_ROWS).map(ins), '6_1');
+      expect(schemaOf('patients').length).toBeLessThan(patientsSchema.length);
+      apply(pa, [...people.slice(BULK_MIN_ROWS).map(ins), UP_TO_DATE], '6_2');
+      expect(schemaOf('patients')).toEqual(patientsSchema);
+      expect(one('SELECT count(*) AS n FROM sync_deferred')).toEqual({ n: 0 });
+
+      // The search index holds every patient; every appointment carries its patient's label.
+      expect(one(`SELECT count(*) AS n FROM patients_fts WHERE patients_fts MATCH 'mrn:K7M*'`)).toEqual({ n: people.length });
+      expect(one(`SELECT count(*) AS n FROM patients_fts WHERE patients_fts MATCH 'zee*'`)).toEqual({ n: 1 });
+      expect(one('SELECT count(*) AS n FROM appointments WHERE patient_name IS NULL OR patient_mrn IS NULL')).toEqual({ n: 0 });
+      expect(one('SELECT patient_name FROM appointments WHERE id = ?', visits[7]!.id)).toEqual({ patient_name: 'Zeenat Qureshi' });
+      expect(opened.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+
+      // The triggers are back: a later change flows into the search index and the labels as before.
+      apply(pa, [upd({ ...people[7]!, full_name: 'Zeenat Siddiqui', row_version: 99_999 }), UP_TO_DATE], '7_1');
+      expect(one(`SELECT count(*) AS n FROM patients_fts WHERE patients_fts MATCH 'siddiqui'`)).toEqual({ n: 1 });
+      expect(one('SELECT patient_name FROM appointments WHERE id = ?', visits[7]!.id)).toEqual({ patient_name: 'Zeenat Siddiqui' });
+    });
+
+    it('a small batch or a table that already has rows is written row by row', () => {
+      const pa = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
+      apply(pa, Array.from({ length: BULK_MIN_ROWS - 1 }, (_, i) => ins(patient(1 + i))), '1_1');
+      expect(one('SELECT count(*) AS n FROM sync_deferred')).toEqual({ n: 0 });
+      apply(pa, Array.from({ length: BULK_MIN_ROWS }, (_, i) => ins(patient(BULK_MIN_ROWS + i))), '1_2');
+      expect(one('SELECT count(*) AS n FROM sync_deferred')).toEqual({ n: 0 });
+    });
+
+    it('a desk that stops mid-download gets its indexes, triggers and search index back when it opens', async () => {
+      const pa = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
+      const schema = schemaOf('patients');
+      const people = Array.from({ length: BULK_MIN_ROWS }, (_, i) => patient(1 + i));
+      apply(pa, people.map(ins), '1_1');
+      expect(schemaOf('patients')).not.toEqual(schema);
+      await opened.close();
+      opened = await openLocalDatabase(path.join(dir, 'desk.sqlite'), { integrityCheck: 'off' });
+      expect(schemaOf('patients')).toEqual(schema);
+      expect(one(`SELECT count(*) AS n FROM patients_fts WHERE patients_fts MATCH 'mrn:K7M*'`)).toEqual({ n: people.length });
+      // The snapshot resumes row by row; its end changes nothing more.
+      const more = patient(BULK_MIN_ROWS + 1);
+      apply(new ShapeApplier(opened.sqlite, 'patients', 'front_desk'), [ins(more), UP_TO_DATE], '1_2');
+      expect(one(`SELECT count(*) AS n FROM patients_fts WHERE patients_fts MATCH 'mrn:K7M*'`)).toEqual({ n: people.length + 1 });
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Message, Row } from '@electric-sql/client';
+import { beginBulk, finishBulk, inBulk } from '../db/bulk';
 import { SHAPES, shapeColumns, type ShapeColumnType, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
 
 /**
@@ -93,14 +94,24 @@ function toSqlValue(type: ShapeColumnType, value: unknown): unknown {
   return value;
 }
 
+/** A batch this large into an empty table is a snapshot worth loading in bulk (a chunk is 10,000 rows). */
+export const BULK_MIN_ROWS = 1_000;
+
+function countInserts(messages: readonly Message<Row<unknown>>[]): number {
+  let n = 0;
+  for (const m of messages) if ((m.headers as { operation?: string }).operation === 'insert') n++;
+  return n;
+}
+
 export class ShapeApplier {
   readonly table: ShapeName;
   readonly #sqlite: Database.Database;
   readonly #columns: string[];
   readonly #types: Record<string, ShapeColumnType>;
   readonly #upserts = new Map<string, (params: unknown[]) => Database.RunResult>();
+  #fullUpsert: ((params: unknown[]) => Database.RunResult) | null = null;
   readonly #stmt: Record<
-    'del' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position',
+    'del' | 'anyRow' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position',
     Database.Statement
   >;
 
@@ -113,6 +124,7 @@ export class ShapeApplier {
     const t = `"${table}"`;
     this.#stmt = {
       del: sqlite.prepare(`DELETE FROM ${t} WHERE id = ?`),
+      anyRow: sqlite.prepare(`SELECT 1 FROM ${t} LIMIT 1`),
       refetchCross: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ? AND row_id = ?`),
       refetchClear: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ?`),
       refetchMark: sqlite.prepare(`INSERT OR IGNORE INTO sync_refetch (shape, row_id) SELECT ?, id FROM ${t} WHERE row_version IS NOT NULL`),
@@ -137,6 +149,7 @@ export class ShapeApplier {
   }
 
   #upsert(columns: string[]): (params: unknown[]) => Database.RunResult {
+    if (columns === this.#columns && this.#fullUpsert) return this.#fullUpsert;
     const key = columns.join(',');
     let run = this.#upserts.get(key);
     if (!run) {
@@ -159,6 +172,7 @@ export class ShapeApplier {
       run = labelled ? (params) => stmt.run(...params, params[at]) : (params) => stmt.run(...params);
       this.#upserts.set(key, run);
     }
+    if (columns === this.#columns) this.#fullUpsert = run;
     return run;
   }
 
@@ -169,6 +183,13 @@ export class ShapeApplier {
   apply(messages: readonly Message<Row<unknown>>[], position: ShapePosition, now: string): ApplyOutcome {
     const out: ApplyOutcome = { changed: 0, skipped: 0, upToDate: false, refetchDeleted: 0, mustRefetch: false };
     let refetching = this.position().refetching;
+    let bulk = inBulk(this.#sqlite, this.table);
+    if (!bulk && this.#stmt.anyRow.get() === undefined && countInserts(messages) >= BULK_MIN_ROWS) {
+      // An empty table receiving a snapshot: load it without its secondary indexes and triggers, and build
+      // them once the snapshot is complete (db/bulk.ts).
+      beginBulk(this.#sqlite, this.table);
+      bulk = true;
+    }
     for (const message of messages) {
       const headers = message.headers as Record<string, unknown>;
       const control = headers.control;
@@ -190,6 +211,10 @@ export class ShapeApplier {
           this.#stmt.setRefetching.run(0, this.table);
           refetching = false;
         }
+        if (bulk) {
+          finishBulk(this.#sqlite, this.table);
+          bulk = false;
+        }
         continue;
       }
       const operation = headers.operation;
@@ -203,12 +228,20 @@ export class ShapeApplier {
         continue;
       }
       // Only the station's columns, only those the message carries (an update may carry just the changed ones).
-      const columns = this.#columns.filter((c) => c in value);
-      if (!columns.includes('row_version') || value.row_version === null) {
+      // (Written for speed: a first snapshot passes here a million times.)
+      let columns = this.#columns;
+      for (const c of this.#columns) {
+        if (!(c in value)) {
+          columns = this.#columns.filter((x) => x in value);
+          break;
+        }
+      }
+      if (value.row_version === null || value.row_version === undefined) {
         out.skipped++;
         continue;
       }
-      const params = columns.map((c) => toSqlValue(this.#types[c]!, value[c]));
+      const params: unknown[] = new Array(columns.length);
+      for (let i = 0; i < columns.length; i++) params[i] = toSqlValue(this.#types[columns[i]!]!, value[columns[i]!]);
       const changes = this.#upsert(columns)(params).changes;
       if (changes > 0) out.changed++;
       else out.skipped++;
