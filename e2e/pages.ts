@@ -267,6 +267,26 @@ export class JoinServerScreen {
   }
 }
 
+/** Devices on a PC working on its own: its administrator brings the clinic to a new server with the server's set-up code. */
+export class ConnectServerForm {
+  constructor(private readonly page: Page) {}
+
+  get form() {
+    return this.page.getByRole('form', { name: 'Connect to a clinic server' });
+  }
+
+  async fill(j: { serverAddress: string; code: string; deviceName: string }) {
+    const f = this.form;
+    await f.getByLabel('Server address', { exact: true }).fill(j.serverAddress);
+    await f.getByLabel('Set-up code', { exact: true }).fill(j.code);
+    await f.getByLabel('Name of this PC', { exact: true }).fill(j.deviceName);
+  }
+
+  async submit() {
+    await this.form.getByRole('button', { name: 'Connect and send' }).click();
+  }
+}
+
 /** The header's sync indicator and its details. */
 export class SyncIndicator {
   constructor(private readonly page: Page) {}

@@ -11,6 +11,7 @@ import { isLogLevel, jsonLogger } from './log';
 import { STATION_ROLES, type StationRole } from '../src-shared/sync/shapes';
 import { createClinicInput } from './services/clinics';
 import { DEFAULT_CODE_TTL_MS, isStationRole, type DeviceInfo } from './services/devices';
+import { createSetupCode } from './services/founding';
 import { compactChangeLog, DEFAULT_RETENTION_MS } from './services/shapes';
 
 const USAGE = `ClinicDesk central sync server
@@ -169,6 +170,18 @@ async function serve(): Promise<void> {
     // The Electric address without credentials or query (the secret is never logged).
     ...(electric ? { shapes: 'electric', electric: new URL(electric.url).origin } : { shapes: 'native' }),
   });
+  // A server without a clinic: the clinic's first PC brings it (services/founding.ts) with this code.
+  const setup = await createSetupCode(central.db, { now: new Date() });
+  if (setup) {
+    log.log('info', 'server.awaiting_first_clinic', { codeExpiresAt: setup.expiresAt });
+    const address = host === '0.0.0.0' || host === '::' ? `<this PC's address>:${server.port}` : new URL(server.url).host;
+    process.stderr.write(
+      `\nThis server holds no clinic yet. On the clinic's first PC, open ClinicDesk and choose\n` +
+        `"Connect to a clinic server" (a PC already in use: Devices, signed in as an administrator),\n` +
+        `then enter the server address ${address} and this set-up code:\n\n    Set-up code: ${setup.code}\n\n` +
+        `It works once, until ${setup.expiresAt.slice(0, 16).replace('T', ' ')} UTC; restarting the server makes a new one.\n\n`,
+    );
+  }
   let releaseAdminFile = () => {};
   if (backend.kind === 'pglite' && backend.dataDir) {
     // The folder is this process's now: let the command line reach it through the server.

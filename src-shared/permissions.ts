@@ -58,6 +58,7 @@ export const PERMISSIONS = {
   'sync.join': 'public',
   // The sign-in screen shows whether the clinic's data has arrived; nothing in it is about a patient.
   'sync.status': 'public',
+  'sync.connect': ADMIN,
   'devices.list': ADMIN,
   'devices.revoke': ADMIN,
   'devices.createEnrolmentCode': ADMIN,

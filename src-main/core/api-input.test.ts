@@ -119,6 +119,11 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
     [{ serverUrl: '192.168.1.10:8787', code: '', deviceName: 'Front desk' }, 'code'],
     [{ serverUrl: '192.168.1.10:8787', code: 'ABCD-EFGH', deviceName: SECRET_TEXT.repeat(3) }, 'deviceName'],
   ],
+  'sync.connect': [
+    [{ serverUrl: 'not a url at all', code: 'ABCD-EFGH', deviceName: 'Front desk' }, 'serverUrl'],
+    [{ serverUrl: '192.168.1.10:8787', code: ' ', deviceName: 'Front desk' }, 'code'],
+    [{ serverUrl: '192.168.1.10:8787', code: 'ABCD-EFGH', deviceName: '' }, 'deviceName'],
+  ],
   'sync.status': [[{ extra: SECRET_TEXT }, '_']],
   'devices.list': [[{ extra: SECRET_TEXT }, '_']],
   'devices.revoke': [[{ id: SECRET_TEXT }, 'id']],

@@ -4,6 +4,7 @@ import { newId } from '../../src-shared/ids';
 import { createClinic } from '../services/clinics';
 import { BACKENDS, clinicInput, freshDatabase, TEST_SCRYPT, type TestDatabase } from '../test/backends';
 import { CentralDbError, migrateCentral } from './open';
+import { centralMigrations } from '../../db/central';
 import { SYNCED_TABLES } from './schema';
 
 describe.each(BACKENDS)('central database on %s', (kind) => {
@@ -51,10 +52,10 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
   it('applies every migration, creates the synced and server tables, and a second run changes nothing', async () => {
     const { db } = t.central;
     const applied = await db.selectFrom('kysely_migration' as never).select('name' as never).execute();
-    expect(applied.map((r) => (r as { name: string }).name)).toEqual(['0001_synced_tables', '0002_row_version_and_change_log', '0003_devices_and_enrolment', '0004_shapes_and_station_roles']);
+    expect(applied.map((r) => (r as { name: string }).name)).toEqual(['0001_synced_tables', '0002_row_version_and_change_log', '0003_devices_and_enrolment', '0004_shapes_and_station_roles', '0005_setup_codes']);
     const tables = await sql<{ t: string }>`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public'`.execute(db);
     const names = tables.rows.map((r) => r.t);
-    for (const table of [...SYNCED_TABLES, 'change_log', 'devices', 'enrolment_codes']) expect(names).toContain(table);
+    for (const table of [...SYNCED_TABLES, 'change_log', 'devices', 'enrolment_codes', 'setup_codes']) expect(names).toContain(table);
     // Every synced table carries clinic_id and the convention columns.
     const cols = await sql<{ table_name: string; column_name: string; data_type: string }>`
       SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'public'`.execute(db);
@@ -67,7 +68,7 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
       expect(own.find((c) => c.column_name === 'updated_at')?.data_type).toBe('timestamp with time zone');
     }
     await migrateCentral(db);
-    expect(await db.selectFrom('kysely_migration' as never).select('name' as never).execute()).toHaveLength(4);
+    expect(await db.selectFrom('kysely_migration' as never).select('name' as never).execute()).toHaveLength(Object.keys(centralMigrations).length);
   });
 
   it('refuses a database that holds a migration this version does not know', async () => {

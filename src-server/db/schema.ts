@@ -169,6 +169,18 @@ export interface DevicesTable {
   station_role: StationRole;
 }
 
+/** A set-up code: a server's first clinic sent by its first PC (db/central 0005, services/founding.ts). */
+export interface SetupCodesTable {
+  id: string;
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  clinic_id: string | null;
+  device_id: string | null;
+  completed_at: string | null;
+}
+
 /** The handles of each shape (clinic × table × station); see db/central 0004 and services/shapes.ts. */
 export interface ShapeHandlesTable {
   handle: string;
@@ -202,6 +214,7 @@ export interface CentralDatabase {
   devices: DevicesTable;
   shape_handles: ShapeHandlesTable;
   change_log_horizon: ChangeLogHorizonTable;
+  setup_codes: SetupCodesTable;
 }
 
 /** The tables desks receive, one shape each: the list in src-shared/sync/shapes.ts, checked here to be central tables. */

@@ -18,7 +18,9 @@ import {
   credentialRefused,
   markSeen,
   revokeDevice,
+  type EnrolledDevice,
 } from '../services/devices';
+import { finishUpload, foundClinic, uploadRows } from '../services/founding';
 import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../services/electric-proxy';
 import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
@@ -32,6 +34,10 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *   GET  /health                      no auth: status and database reachability
  *   POST /v1/enrol                    auth by enrolment code: {code, deviceName, patientSeries?} → credential,
  *                                     series and station role
+ *   POST /v1/found                    auth by set-up code (a server without a clinic prints one): the first PC's
+ *                                     {code, deviceName, patientSeries?, clinic, staff} → credential (admin station)
+ *   POST /v1/upload                   the founding device, until it finishes: {table, rows} of its other data
+ *   POST /v1/upload/finish            the founding device: its data is all sent (services/founding.ts)
  *   GET  /v1/device                   the calling device (with its station role) and its clinic
  *   GET  /v1/shape?table=&offset=&handle=&live=&cursor=
  *                                     the ElectricSQL shape protocol for one synced table: rows of the device's
@@ -45,7 +51,7 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *   POST /v1/admin/command            only with `adminToken`, only from this machine: the operator's command
  *                                     line reaching a server that holds its PGlite folder (see admin.ts)
  *
- * Everything but /health and /v1/enrol needs `Authorization: Bearer <device credential>`; admin actions also
+ * Everything but /health, /v1/enrol and /v1/found needs `Authorization: Bearer <device credential>`; admin actions also
  * name the signed-in desk user in `ClinicDesk-User: <staff id>`, who must be an active admin of the device's
  * clinic (the desk checked that user's password; the device credential vouches for the desk).
  * Errors are JSON {error: {code, reason, message}} with plain-words messages.
@@ -76,6 +82,8 @@ export interface RunningServer {
 
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** A founding desk's batch of rows (MAX_UPLOAD_ROWS of the widest table fit with room to spare). */
+const MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024;
 export const USER_HEADER = 'clinicdesk-user';
 export const ADMIN_TOKEN_HEADER = 'clinicdesk-admin-token';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -173,6 +181,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     return { device: dev, userId: user.id };
   }
 
+  /** A request authenticated by a one-time code (enrolment or set-up): wrong codes from one address are throttled. */
+  async function withCodeThrottle(ctx: RequestContext, kind: 'enrolment' | 'set-up', use: (body: unknown) => Promise<EnrolledDevice>): ReturnType<RouteHandler> {
+    const now = ctx.now.getTime();
+    const wait = enrolThrottle.waitMs(ctx.ip, now);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      return {
+        status: 429,
+        headers: { 'retry-after': String(seconds) },
+        body: errorBody({
+          code: 'rate_limited',
+          reason: 'too_many_wrong_codes',
+          message: `Too many wrong ${kind} codes from this computer. Wait ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
+        }),
+      };
+    }
+    const body = await readJson(ctx.req, kind === 'set-up' ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES);
+    try {
+      const enrolled = await use(body);
+      enrolThrottle.succeed(ctx.ip);
+      ctx.deviceId = enrolled.deviceId;
+      log.log('info', kind === 'enrolment' ? 'device.enrolled' : 'clinic.found_started', { deviceId: enrolled.deviceId, clinicId: enrolled.clinicId });
+      return { status: 201, body: enrolled };
+    } catch (err) {
+      if (err instanceof ApiError && err.reason?.startsWith('code_')) {
+        enrolThrottle.fail(ctx.ip, now);
+        log.log('warn', kind === 'enrolment' ? 'device.enrol_refused' : 'clinic.found_refused', { reason: err.reason });
+      }
+      throw err;
+    }
+  }
+
   const routes: Route[] = [
     {
       method: 'GET',
@@ -190,35 +230,34 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       method: 'POST',
       pattern: /^\/v1\/enrol$/,
       name: 'enrol',
+      handler: (ctx) => withCodeThrottle(ctx, 'enrolment', async (body) => enrolDevice(db, body, { now: ctx.now })),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/found$/,
+      name: 'found',
+      handler: (ctx) => withCodeThrottle(ctx, 'set-up', async (body) => foundClinic(db, body, { now: ctx.now })),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/upload$/,
+      name: 'upload',
       async handler(ctx) {
-        const now = ctx.now.getTime();
-        const wait = enrolThrottle.waitMs(ctx.ip, now);
-        if (wait > 0) {
-          const seconds = Math.ceil(wait / 1000);
-          return {
-            status: 429,
-            headers: { 'retry-after': String(seconds) },
-            body: errorBody({
-              code: 'rate_limited',
-              reason: 'too_many_wrong_codes',
-              message: `Too many wrong enrolment codes from this computer. Wait ${seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`} and try again.`,
-            }),
-          };
-        }
-        const body = await readJson(ctx.req);
-        try {
-          const enrolled = await enrolDevice(db, body, { now: ctx.now });
-          enrolThrottle.succeed(ctx.ip);
-          ctx.deviceId = enrolled.deviceId;
-          log.log('info', 'device.enrolled', { deviceId: enrolled.deviceId, clinicId: enrolled.clinicId });
-          return { status: 201, body: enrolled };
-        } catch (err) {
-          if (err instanceof ApiError && err.reason?.startsWith('code_')) {
-            enrolThrottle.fail(ctx.ip, now);
-            log.log('warn', 'device.enrol_refused', { reason: err.reason });
-          }
-          throw err;
-        }
+        const dev = await device(ctx);
+        const result = await uploadRows(db, dev, await readJson(ctx.req, MAX_UPLOAD_BODY_BYTES));
+        ctx.table = result.table;
+        return { body: result };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/upload\/finish$/,
+      name: 'upload.finish',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        const result = await finishUpload(db, dev, { now: ctx.now });
+        log.log('info', 'clinic.founded', { clinicId: dev.clinic_id, deviceId: dev.id });
+        return { body: result };
       },
     },
     {
@@ -457,12 +496,12 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(json);
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
+async function readJson(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, { code: 'validation', reason: 'body_too_large', message: 'The request is too large.' });
+    if (size > maxBytes) throw new HttpError(413, { code: 'validation', reason: 'body_too_large', message: 'The request is too large.' });
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8').trim();

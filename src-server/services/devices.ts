@@ -193,7 +193,7 @@ export async function enrolDevice(db: Kysely<CentralDatabase>, raw: unknown, opt
 }
 
 /** The desk's own series if free in the clinic, else a random free one (3 characters: 22 × 32 × 32 series). */
-function allotPatientSeries(taken: Set<string>, wanted: string | null): string {
+export function allotPatientSeries(taken: Set<string>, wanted: string | null): string {
   if (wanted && !taken.has(wanted)) return wanted;
   for (let attempt = 0; attempt < 1000; attempt++) {
     const candidate = randomSeriesPrefix((n) => Array.from({ length: n }, () => randomInt(1 << 30)));
@@ -203,7 +203,7 @@ function allotPatientSeries(taken: Set<string>, wanted: string | null): string {
 }
 
 /** FD1, FD2, …: the lowest number not yet given in the clinic (≤ 5 characters keeps FD123/2627/00042 within 16). */
-function allotInvoiceSeries(taken: Set<string>): string {
+export function allotInvoiceSeries(taken: Set<string>): string {
   for (let n = 1; n <= 999; n++) if (!taken.has(`FD${n}`)) return `FD${n}`;
   throw new ApiError({ code: 'conflict', reason: 'series_exhausted', message: 'This clinic has no free invoice series left. Call support.' });
 }

@@ -340,6 +340,18 @@ export const clinicApi = {
       deviceName: text('Name of this PC', 1, 60),
     }),
   ),
+  /**
+   * A desk that has its clinic (set up here, perhaps used for months) brings it to a clinic server that has
+   * none yet, with the set-up code the server printed: the clinic, staff and all its data are sent once, and
+   * this PC becomes the clinic's first, admin, device.
+   */
+  'sync.connect': command<SyncJoinResult>()(
+    z.object({
+      serverUrl,
+      code: z.string({ error: 'Enter the set-up code.' }).trim().min(1, 'Enter the set-up code the server printed.').max(40, 'That is not a set-up code.'),
+      deviceName: text('Name of this PC', 1, 60),
+    }),
+  ),
   'sync.status': query<SyncStatus>()(none),
   'devices.list': query<EnrolledDeviceInfo[]>()(none),
   'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),

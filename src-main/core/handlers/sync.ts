@@ -3,10 +3,17 @@ import type { Handlers } from '../context';
 import type { SyncManager } from '../sync/manager';
 
 /** Joining a clinic server, the sync indicator, and the device administration relayed to the server. */
-export function syncHandlers(sync: SyncManager): Pick<Handlers, 'sync.join' | 'sync.status' | 'devices.list' | 'devices.revoke' | 'devices.createEnrolmentCode'> {
+export function syncHandlers(sync: SyncManager): Pick<Handlers, 'sync.join' | 'sync.connect' | 'sync.status' | 'devices.list' | 'devices.revoke' | 'devices.createEnrolmentCode'> {
   return {
     async 'sync.join'(_ctx, input) {
       return sync.join(input);
+    },
+
+    async 'sync.connect'(ctx, input) {
+      if (!ctx.session) throw unauthenticated();
+      const result = await sync.connect(input);
+      ctx.log.log('info', 'sync.connected', { by: ctx.session.userId, deviceId: result.deviceId });
+      return result;
     },
 
     async 'sync.status'(ctx) {

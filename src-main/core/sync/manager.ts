@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { EnrolledDeviceInfo, EnrolmentCodeInfo, SyncJoinResult, SyncStatus } from '../../../src-shared/api/types';
 import { ApiError } from '../../../src-shared/errors';
 import { isValidSeriesPrefix } from '../../../src-shared/mrn';
-import { SHAPE_NAMES, STATION_ROLES, type StationRole } from '../../../src-shared/sync/shapes';
+import { SHAPE_NAMES, shapeColumns, STATION_ROLES, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
 import type { ChangeEvent } from '../context';
 import type { LocalDatabase, SyncConnection } from '../db/schema';
 import type { Logger } from '../log';
@@ -66,6 +66,15 @@ const badCode = () =>
     fields: { code: 'That enrolment code is not valid or has expired. Ask your administrator for a new one.' },
     message: 'That enrolment code is not valid or has expired. Ask your administrator for a new one.',
   });
+const badSetupCode = () =>
+  new ApiError({
+    code: 'validation',
+    reason: 'bad_code',
+    fields: { code: 'That set-up code is not valid or has expired. Restarting the server prints a new one.' },
+    message: 'That set-up code is not valid or has expired. Restarting the server prints a new one.',
+  });
+/** Rows a request when a desk brings its clinic to a server (the server takes up to 5,000). */
+export const UPLOAD_BATCH = 2_000;
 const notAClinicServer = (url: string) =>
   new ApiError({ code: 'conflict', reason: 'not_a_clinic_server', message: `The address ${url} answered, but not as a ClinicDesk clinic server. Check the address with your administrator.` });
 
@@ -144,6 +153,104 @@ export class SyncManager {
     }
   }
 
+  /**
+   * A desk that has its clinic brings it to a clinic server that has none, with the set-up code the server
+   * printed (src-server/services/founding.ts): clinic and staff, then every other synced table in
+   * dependency order, UPLOAD_BATCH rows a request, then "done"; from then on it syncs as the clinic's first,
+   * admin, device. Rows go as they are on this desk (the server gives them their row_version and streams
+   * them back). What the outbox held is in those rows, so it is settled. A retry with the same code after a
+   * failure resumes: the server keeps what arrived and ignores rows it already has.
+   */
+  async connect(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
+    if (this.#joining) {
+      throw new ApiError({ code: 'conflict', reason: 'join_in_progress', message: 'This PC is already connecting to a clinic server. Wait for it to finish.' });
+    }
+    this.#joining = true;
+    try {
+      return await this.#connect(input);
+    } finally {
+      this.#joining = false;
+    }
+  }
+
+  async #connect(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
+    if (this.#conn && !this.#conn.revoked_at) {
+      throw new ApiError({ code: 'conflict', reason: 'already_joined', message: `This PC is already connected to the clinic server at ${this.#conn.server_url}.` });
+    }
+    if (!(await this.#deps.clinicExists())) {
+      throw new ApiError({ code: 'conflict', reason: 'no_clinic', message: 'Set up the clinic on this PC first, or join a clinic server that already has it.' });
+    }
+    const url = normalizeServerUrl(input.serverUrl);
+    if (!url) {
+      const message = 'That is not a server address. It looks like 192.168.1.10:8787 or http://clinic-server:8787.';
+      throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
+    }
+    const device = await this.#deps.db.selectFrom('device').selectAll().executeTakeFirstOrThrow();
+    const [clinic] = await this.#localRows('clinics', 0, 1);
+    const staff = await this.#allLocalRows('staff');
+    const reply = await serverRequest(this.#fetch, url, {
+      method: 'POST',
+      path: '/v1/found',
+      body: { code: input.code, deviceName: input.deviceName, patientSeries: device.patient_series, clinic: clinic?.row, staff: staff.map((r) => r.row) },
+    });
+    if (reply.error) {
+      this.#deps.log.log('info', 'sync.connect_refused', { status: reply.status, reason: reply.error.reason });
+      if (reply.error.reason?.startsWith('code_') && reply.error.reason !== 'code_used') throw badSetupCode();
+      throw new ApiError({ code: reply.error.code, reason: reply.error.reason, message: reply.error.message });
+    }
+    const parsed = enrolReply.safeParse(reply.body);
+    if (!parsed.success) throw notAClinicServer(url);
+    const enrolled = parsed.data;
+    let sent = 0;
+    for (const table of SHAPE_NAMES) {
+      if (table === 'clinics' || table === 'staff') continue;
+      for (let after = 0; ; ) {
+        const page = await this.#localRows(table, after, UPLOAD_BATCH);
+        if (page.length === 0) break;
+        await this.#uploadRequest(url, enrolled.credential, '/v1/upload', { table, rows: page.map((r) => r.row) });
+        sent += page.length;
+        after = page[page.length - 1]!.rowid;
+      }
+    }
+    await this.#uploadRequest(url, enrolled.credential, '/v1/upload/finish', {});
+    this.#deps.log.log('info', 'sync.uploaded', { rows: sent + staff.length + 1 });
+    // Everything the outbox described is on the server now, in the rows just sent.
+    await this.#deps.db.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').execute();
+    await this.#adopt(url, enrolled, device.patient_series);
+    return this.#waitForClinic();
+  }
+
+  /** One page of a synced table as the server keeps it: the shape's columns (row_version is the server's). */
+  async #localRows(table: ShapeName, afterRowid: number, limit: number): Promise<Array<{ rowid: number; row: Record<string, unknown> }>> {
+    const columns = shapeColumns(table, 'admin').filter((c) => c !== 'row_version');
+    const rows = await sql<Record<string, unknown> & { __rowid: number }>`
+      SELECT rowid AS __rowid, ${sql.join(columns.map((c) => sql.ref(c)))} FROM ${sql.table(table)}
+      WHERE rowid > ${afterRowid} ORDER BY rowid LIMIT ${limit}`.execute(this.#deps.readDb);
+    return rows.rows.map(({ __rowid, ...row }) => ({ rowid: __rowid, row }));
+  }
+
+  async #allLocalRows(table: ShapeName): Promise<Array<{ rowid: number; row: Record<string, unknown> }>> {
+    const out: Array<{ rowid: number; row: Record<string, unknown> }> = [];
+    for (let after = 0; ; ) {
+      const page = await this.#localRows(table, after, UPLOAD_BATCH);
+      if (page.length === 0) return out;
+      out.push(...page);
+      after = page[page.length - 1]!.rowid;
+    }
+  }
+
+  async #uploadRequest(url: string, credential: string, path: string, body: unknown): Promise<void> {
+    const reply = await serverRequest(this.#fetch, url, { method: 'POST', path, body, credential, timeoutMs: 120_000 });
+    if (reply.error) {
+      this.#deps.log.log('warn', 'sync.upload_refused', { status: reply.status, reason: reply.error.reason });
+      throw new ApiError({
+        code: reply.error.code,
+        reason: reply.error.reason,
+        message: `Sending this PC's data to the server stopped: ${reply.error.message} Nothing here was changed; try again with the same set-up code.`,
+      });
+    }
+  }
+
   async #join(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
     if (await this.#deps.clinicExists()) {
       throw new ApiError({ code: 'conflict', reason: 'already_set_up', message: 'This PC already has its clinic. Sign in instead.' });
@@ -178,6 +285,12 @@ export class SyncManager {
     const parsed = enrolReply.safeParse(reply.body);
     if (!parsed.success) throw notAClinicServer(url);
     const enrolled = parsed.data;
+    await this.#adopt(url, enrolled, device.patient_series);
+    return this.#waitForClinic();
+  }
+
+  /** Keeps the server's credential and series for this desk and starts syncing. */
+  async #adopt(url: string, enrolled: z.infer<typeof enrolReply>, ownSeries: string): Promise<void> {
     const conn: SyncConnection = {
       singleton: 1,
       server_url: url,
@@ -203,7 +316,7 @@ export class SyncManager {
           id: enrolled.deviceId,
           clinic_id: enrolled.clinicId,
           patient_series: enrolled.patientSeries,
-          ...(enrolled.patientSeries === device.patient_series ? {} : { patient_next: 1 }),
+          ...(enrolled.patientSeries === ownSeries ? {} : { patient_next: 1 }),
         })
         .execute();
     });
@@ -213,7 +326,6 @@ export class SyncManager {
     await this.#client?.stop();
     await this.#startClient();
     this.#deps.emit({ type: 'changed', entities: ['sync'] });
-    return this.#waitForClinic();
   }
 
   async #waitForClinic(): Promise<SyncJoinResult> {

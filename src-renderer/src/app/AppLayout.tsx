@@ -48,7 +48,8 @@ export function AppLayout() {
   useGlobalShortcuts(canRegister);
   const sync = useSyncStatus();
   // Devices are the clinic server's: the screen is for administrators on a PC that has joined one.
-  const showDevices = can('devices.list') && !!sync.data && sync.data.state !== 'standalone';
+  // On a PC working on its own too: Devices is where its administrator connects it to a clinic server.
+  const showDevices = can('devices.list') && !!sync.data;
   const clinicName = session.clinic.tradeName ?? session.clinic.legalName;
   const at = (prefix: string) => location.pathname === prefix || location.pathname.startsWith(prefix + '/');
 

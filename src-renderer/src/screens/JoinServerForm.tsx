@@ -16,25 +16,59 @@ interface JoinValues {
   deviceName: string;
 }
 
-const schema = clinicApi['sync.join'].input;
 const FIELDS = ['serverUrl', 'code', 'deviceName'] as const;
 
-function validate(v: JoinValues): Record<string, string> {
-  const parsed = schema.safeParse(v);
-  return parsed.success ? {} : zodFieldErrors(parsed.error);
-}
+/** The same form for both ways to a clinic server; only the words and the call differ. */
+const MODES = {
+  join: {
+    method: 'sync.join',
+    title: 'Join a clinic server',
+    intro: (
+      <>
+        Your administrator gives you the server's address and a one-time enrolment code (from the Devices screen of an administrator's PC, or the
+        server's <code>enrol-code</code> command). The clinic's details and staff then come from the server.
+      </>
+    ),
+    codeLabel: 'Enrolment code',
+    codeHelp: 'Single use; it expires after the time the administrator chose',
+    deviceName: 'Front desk PC',
+    busy: "Joining… waiting for the clinic's details and staff list to arrive from the server. This can take up to a minute.",
+    submit: 'Join clinic',
+  },
+  connect: {
+    method: 'sync.connect',
+    title: 'Connect to a clinic server',
+    intro: (
+      <>
+        For a clinic whose server is new: a server that holds no clinic yet prints a set-up code when it starts. This PC then sends it the clinic's
+        details, staff and everything recorded here, once, and becomes the clinic's first PC on the server. Other PCs join afterwards with enrolment
+        codes made here.
+      </>
+    ),
+    codeLabel: 'Set-up code',
+    codeHelp: 'Printed by the server when it started; it works once',
+    deviceName: 'Reception PC',
+    busy: "Connecting… sending this PC's clinic to the server. With many patients this takes a few minutes; keep this PC on.",
+    submit: 'Connect and send',
+  },
+} as const;
 
 /**
- * First run, second path: this PC joins the clinic's server with an enrolment code from an administrator.
- * The clinic and its staff then arrive from the server, and the next screen is sign-in.
+ * This PC and a clinic server: joining one that has the clinic (first run, with an enrolment code; the
+ * clinic and its staff then arrive and the next screen is sign-in), or bringing this PC's clinic to a
+ * new server (an administrator, from Devices, with the server's set-up code).
  */
-export function JoinServerForm() {
+export function JoinServerForm({ mode = 'join', onConnected }: { mode?: keyof typeof MODES; onConnected?: (message: string) => void }) {
+  const words = MODES[mode];
   const { joined } = useAuth();
   const [error, setError] = useState<{ message: string; extra: string[] } | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useForm<JoinValues>({
-    initialValues: { serverUrl: '', code: '', deviceName: 'Front desk PC' },
-    validate,
+    initialValues: { serverUrl: '', code: '', deviceName: words.deviceName },
+    validate: (v) => {
+      const parsed = clinicApi[words.method].input.safeParse(v);
+      return parsed.success ? {} : zodFieldErrors(parsed.error);
+    },
     validateInputOnBlur: true,
     // The refusal stays until the person changes something.
     onValuesChange: () => setError(null),
@@ -44,10 +78,15 @@ export function JoinServerForm() {
     setBusy(true);
     setError(null);
     try {
-      const result = await api.call('sync.join', values);
-      await joined(
-        `This PC has joined ${result.clinicName} as a ${STATION_LABELS[result.stationRole].toLowerCase()} station. Sign in with your usual ClinicDesk username and password.`,
-      );
+      if (mode === 'connect') {
+        const result = await api.call('sync.connect', values);
+        onConnected?.(`${result.clinicName} is on the clinic server now, with this PC as its first, administrator, station. Make enrolment codes here for the other PCs.`);
+      } else {
+        const result = await api.call('sync.join', values);
+        await joined(
+          `This PC has joined ${result.clinicName} as a ${STATION_LABELS[result.stationRole].toLowerCase()} station. Sign in with your usual ClinicDesk username and password.`,
+        );
+      }
     } catch (e) {
       // Nothing typed is cleared: fix the one field and try again.
       const body = errorBody(e);
@@ -61,15 +100,14 @@ export function JoinServerForm() {
   }, focusFirstError);
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Join a clinic server">
+    <form onSubmit={submit} noValidate aria-label={words.title}>
       <Stack maw={560}>
         <Paper withBorder p="lg" radius="md">
           <Title order={2} fz="lg" mb={4}>
-            Join a clinic server
+            {words.title}
           </Title>
           <Text size="sm" c="dimmed" mb="md">
-            Your administrator gives you the server's address and a one-time enrolment code (from the Devices screen of an administrator's PC, or the
-            server's <code>enrol-code</code> command). The clinic's details and staff then come from the server.
+            {words.intro}
           </Text>
           <Stack gap="sm">
             <ApiErrorAlert message={error?.message ?? null} extra={error?.extra} />
@@ -83,11 +121,11 @@ export function JoinServerForm() {
               {...form.getInputProps('serverUrl')}
             />
             <TextInput
-              label="Enrolment code"
+              label={words.codeLabel}
               {...REQUIRED}
               autoComplete="off"
               spellCheck={false}
-              description="Single use; it expires after the time the administrator chose"
+              description={words.codeHelp}
               styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', letterSpacing: 1 } }}
               {...form.getInputProps('code')}
             />
@@ -96,12 +134,12 @@ export function JoinServerForm() {
         </Paper>
         {busy && (
           <Alert color="blue" variant="light" icon={<IconPlugConnected size={18} />}>
-            Joining… waiting for the clinic's details and staff list to arrive from the server. This can take up to a minute.
+            {words.busy}
           </Alert>
         )}
         <Group justify="flex-end">
           <Button type="submit" size="md" loading={busy} leftSection={<IconPlugConnected size={18} />}>
-            Join clinic
+            {words.submit}
           </Button>
         </Group>
       </Stack>

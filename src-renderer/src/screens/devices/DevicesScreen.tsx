@@ -11,10 +11,15 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { ago, dateTime, STATION_LABELS, SYNC_STATES } from '../../lib/sync';
 import { useNow } from '../../lib/useNow';
+import { JoinServerForm } from '../JoinServerForm';
 
-/** #/devices — the PCs enrolled with the clinic server (administrators on a PC that has joined one). */
+/**
+ * #/devices — the PCs enrolled with the clinic server (administrators on a PC that has joined one); on a PC
+ * working on its own, the way to bring its clinic to a new clinic server.
+ */
 export function DevicesScreen() {
   const sync = useSyncStatus();
+  const queryClient = useQueryClient();
   const joined = !!sync.data && sync.data.state !== 'standalone';
   const devices = useDevices(joined);
   const now = useNow(30_000);
@@ -80,7 +85,15 @@ export function DevicesScreen() {
         </Paper>
 
         {!joined ? (
-          s && <Alert color="gray">This PC is not connected to a clinic server. Devices are managed on a PC that has joined one.</Alert>
+          s && (
+            <JoinServerForm
+              mode="connect"
+              onConnected={(message) => {
+                notifications.show({ color: 'teal', title: 'Connected to the clinic server', message, autoClose: 10_000 });
+                void queryClient.invalidateQueries({ queryKey: ['sync'] });
+              }}
+            />
+          )
         ) : devices.isPending ? (
           <Center py="xl">
             <Loader aria-label="Loading devices" />
