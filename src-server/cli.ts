@@ -18,6 +18,9 @@ const USAGE = `ClinicDesk central sync server
 
 Usage: npm run server -- [command] [options]
 
+A server without a clinic prints a one-time set-up code when it starts: the clinic's first PC then sends
+its clinic (Devices > Connect to a clinic server). init-clinic makes the clinic here instead.
+
 Commands:
   serve (default)        start the server
       --port <n>           port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -176,9 +179,9 @@ async function serve(): Promise<void> {
     log.log('info', 'server.awaiting_first_clinic', { codeExpiresAt: setup.expiresAt });
     const address = host === '0.0.0.0' || host === '::' ? `<this PC's address>:${server.port}` : new URL(server.url).host;
     process.stderr.write(
-      `\nThis server holds no clinic yet. On the clinic's first PC, open ClinicDesk and choose\n` +
-        `"Connect to a clinic server" (a PC already in use: Devices, signed in as an administrator),\n` +
-        `then enter the server address ${address} and this set-up code:\n\n    Set-up code: ${setup.code}\n\n` +
+      `\nThis server holds no clinic yet. On the clinic's first PC (set up on its own in ClinicDesk, new\n` +
+        `or long in use), sign in as an administrator, open Devices, choose "Connect to a clinic server",\n` +
+        `and enter the server address ${address} and this set-up code:\n\n    Set-up code: ${setup.code}\n\n` +
         `It works once, until ${setup.expiresAt.slice(0, 16).replace('T', ' ')} UTC; restarting the server makes a new one.\n\n`,
     );
   }

@@ -5,6 +5,7 @@ import { migration0003 } from './0003_day_view';
 import { migration0004 } from './0004_sync';
 import { migration0005 } from './0005_day_view_index';
 import { migration0006 } from './0006_sync_deferred';
+import { migration0007 } from './0007_drop_appointments_day';
 
 /** Forward-only, in order. Never edit a migration that has shipped: add the next one. */
 export const localMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const localMigrations: Record<string, Migration> = {
   '0004_sync': migration0004,
   '0005_day_view_index': migration0005,
   '0006_sync_deferred': migration0006,
+  '0007_drop_appointments_day': migration0007,
 };
