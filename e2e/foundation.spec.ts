@@ -17,9 +17,11 @@ test('first run → admin adds front desk → front desk registers, finds and ed
     await screenshot(page, '01-setup');
     await setup.submit();
     await shell.expectSignedInAs(ADMIN.name, 'Administrator');
-    // A clinic set up on this PC alone: the header says so, and there are no devices to manage.
+    // A clinic set up on this PC alone: the header says so; Devices offers only to connect it to a server.
     await new SyncIndicator(page).expectState('This PC only');
-    await expect(shell.nav('Devices')).toHaveCount(0);
+    await shell.nav('Devices').click();
+    await expect(page.getByRole('form', { name: 'Connect to a clinic server' })).toBeVisible();
+    await expect(page.getByRole('table', { name: 'Devices' })).toHaveCount(0);
   });
 
   await test.step('sign in as admin', async () => {

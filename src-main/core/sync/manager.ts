@@ -214,9 +214,9 @@ export class SyncManager {
     }
     await this.#uploadRequest(url, enrolled.credential, '/v1/upload/finish', {});
     this.#deps.log.log('info', 'sync.uploaded', { rows: sent + staff.length + 1 });
-    // Everything the outbox described is on the server now, in the rows just sent.
-    await this.#deps.db.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').execute();
-    await this.#adopt(url, enrolled, device.patient_series);
+    // Everything the outbox described is on the server now, in the rows just sent: settled in the same
+    // transaction that keeps the credential.
+    await this.#adopt(url, enrolled, device.patient_series, { settleOutbox: true });
     return this.#waitForClinic();
   }
 
@@ -290,7 +290,7 @@ export class SyncManager {
   }
 
   /** Keeps the server's credential and series for this desk and starts syncing. */
-  async #adopt(url: string, enrolled: z.infer<typeof enrolReply>, ownSeries: string): Promise<void> {
+  async #adopt(url: string, enrolled: z.infer<typeof enrolReply>, ownSeries: string, opts: { settleOutbox?: boolean } = {}): Promise<void> {
     const conn: SyncConnection = {
       singleton: 1,
       server_url: url,
@@ -309,6 +309,7 @@ export class SyncManager {
       await trx.deleteFrom('sync_shapes').execute();
       await trx.deleteFrom('sync_refetch').execute();
       await trx.insertInto('sync_connection').values(conn).execute();
+      if (opts.settleOutbox) await trx.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').execute();
       // The server's series for this desk's MRNs (its own, kept, when no other device of the clinic had it).
       await trx
         .updateTable('device')
