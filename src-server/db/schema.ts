@@ -1,133 +1,26 @@
 import type { Generated } from 'kysely';
-import { SHAPE_NAMES, type StationRole } from '../../src-shared/sync/shapes';
+import { SHAPE_NAMES, type ShapeName, type ShapeRow, type StationRole } from '../../src-shared/sync/shapes';
 
 /**
  * The central database, typed (see db/central for the DDL). Values read back exactly as the desk holds
  * them: instants as UTC ISO strings, dates as 'YYYY-MM-DD', bigints as numbers (see types.ts).
  */
-interface Conventions {
-  clinic_id: string;
-  created_at: string;
-  updated_at: string;
-  updated_by: string | null;
-  /** Assigned by the database on every write; whatever is sent is replaced. */
-  row_version: Generated<number>;
-  deleted_at: string | null;
-}
+/**
+ * A synced table as the server keeps it: exactly its shape's columns (src-shared/sync/shapes.ts, the one
+ * definition of them), with row_version assigned by the database on every write (whatever is sent is
+ * replaced).
+ */
+type SyncedTable<T extends ShapeName> = Omit<ShapeRow<T>, 'row_version'> & { row_version: Generated<number> };
 
-export interface ClinicsTable extends Conventions {
-  id: string;
-  legal_name: string;
-  trade_name: string | null;
-  address_line: string;
-  city: string;
-  state_code: string;
-  pincode: string;
-  phone: string | null;
-  gstin: string | null;
-  timezone: string;
-  idle_lock_minutes: number;
-  no_show_grace_minutes: number;
-}
-
-export interface StaffTable extends Conventions {
-  id: string;
-  username: string;
-  display_name: string;
-  role: string;
-  password_hash: string;
-  active: number;
-}
-
-export interface PatientsTable extends Conventions {
-  id: string;
-  mrn: string;
-  full_name: string;
-  sex: string;
-  date_of_birth: string | null;
-  dob_estimated: number;
-  mobile: string;
-  email: string | null;
-  address_line: string | null;
-  city: string | null;
-  state_code: string | null;
-  pincode: string | null;
-  emergency_name: string | null;
-  emergency_relation: string | null;
-  emergency_phone: string | null;
-  abha_number: string | null;
-  consent_messages: number;
-  consent_messages_at: string | null;
-  consent_data_processing: number;
-  consent_data_processing_at: string | null;
-}
-
-export interface DoctorProfilesTable extends Conventions {
-  id: string;
-  staff_id: string;
-  specialty: string;
-  registration_number: string;
-  consultation_fee_paise: number;
-  room: string | null;
-}
-
-export interface ScheduleSessionsTable extends Conventions {
-  id: string;
-  doctor_id: string;
-  weekday: number;
-  start_minutes: number;
-  end_minutes: number;
-  slot_minutes: number;
-  capacity: number;
-}
-
-export interface ScheduleExceptionsTable extends Conventions {
-  id: string;
-  doctor_id: string;
-  date: string;
-  kind: string;
-  start_minutes: number | null;
-  end_minutes: number | null;
-  slot_minutes: number | null;
-  capacity: number | null;
-  reason: string | null;
-}
-
-export interface ClinicHolidaysTable extends Conventions {
-  id: string;
-  date: string;
-  name: string;
-}
-
-export interface AppointmentsTable extends Conventions {
-  id: string;
-  patient_id: string;
-  doctor_id: string;
-  date: string;
-  start_minutes: number | null;
-  end_minutes: number | null;
-  kind: string;
-  type: string;
-  status: string;
-  machine_version: number;
-  hold_expires_at: string | null;
-  token: number | null;
-  checked_in_at: string | null;
-  desk_notes: string | null;
-  cancel_reason: string | null;
-}
-
-export interface AppointmentTransitionsTable extends Conventions {
-  id: string;
-  appointment_id: string;
-  at: string;
-  user_id: string;
-  event: string;
-  from_status: string | null;
-  to_status: string;
-  reason: string | null;
-  details: string | null;
-}
+export type ClinicsTable = SyncedTable<'clinics'>;
+export type StaffTable = SyncedTable<'staff'>;
+export type PatientsTable = SyncedTable<'patients'>;
+export type DoctorProfilesTable = SyncedTable<'doctor_profiles'>;
+export type ScheduleSessionsTable = SyncedTable<'schedule_sessions'>;
+export type ScheduleExceptionsTable = SyncedTable<'schedule_exceptions'>;
+export type ClinicHolidaysTable = SyncedTable<'clinic_holidays'>;
+export type AppointmentsTable = SyncedTable<'appointments'>;
+export type AppointmentTransitionsTable = SyncedTable<'appointment_transitions'>;
 
 export interface ChangeLogTable {
   seq: number;

@@ -32,10 +32,20 @@ export interface ShapeTable {
   withheldFrom?: Partial<Record<StationRole, readonly string[]>>;
 }
 
-const t = (notNull = true): ShapeColumn => ({ type: 'text', notNull });
-const i4 = (notNull = true): ShapeColumn => ({ type: 'int4', notNull });
-const ts = (notNull = true): ShapeColumn => ({ type: 'timestamptz', notNull });
-const date = (notNull = true): ShapeColumn => ({ type: 'date', notNull });
+// Literal types (not ShapeColumn) so that ShapeRow below can read each column's type and nullability.
+// (Overloads, not a type parameter: SHAPES' `satisfies` would otherwise widen notNull to boolean.)
+function column<T extends ShapeColumnType>(type: T) {
+  function make(): { type: T; notNull: true };
+  function make(notNull: false): { type: T; notNull: false };
+  function make(notNull = true): { type: T; notNull: boolean } {
+    return { type, notNull };
+  }
+  return make;
+}
+const t = column('text');
+const i4 = column('int4');
+const ts = column('timestamptz');
+const date = column('date');
 
 /** The conventions every synced row carries (DESIGN.md §3). */
 const CONVENTIONS = {
@@ -43,7 +53,7 @@ const CONVENTIONS = {
   created_at: ts(),
   updated_at: ts(),
   updated_by: t(false),
-  row_version: { type: 'int8', notNull: true },
+  row_version: column('int8')(),
   deleted_at: ts(false),
 } as const satisfies Record<string, ShapeColumn>;
 
@@ -198,3 +208,22 @@ export function shapeColumns(table: ShapeName, station: StationRole): string[] {
   const withheld = new Set(shape.withheldFrom?.[station] ?? []);
   return Object.keys(shape.columns).filter((column) => !withheld.has(column));
 }
+
+/** A column's value as both databases hand it to code: instants and dates as ISO strings, integers as numbers. */
+type ShapeValue<C> = C extends { type: 'text' | 'date' | 'timestamptz' }
+  ? string
+  : C extends { type: 'int4' | 'int8' }
+    ? number
+    : C extends { type: 'bool' }
+      ? boolean
+      : unknown;
+
+/**
+ * A synced table's row, from its shape: the one definition of the synced columns (the server's table types
+ * are these; the desk's, with narrower types for some columns, are checked against them).
+ */
+export type ShapeRow<T extends ShapeName> = {
+  -readonly [K in keyof (typeof SHAPES)[T]['columns']]: (typeof SHAPES)[T]['columns'][K] extends { notNull: true }
+    ? ShapeValue<(typeof SHAPES)[T]['columns'][K]>
+    : ShapeValue<(typeof SHAPES)[T]['columns'][K]> | null;
+};

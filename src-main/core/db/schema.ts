@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { ShapeName, ShapeRow } from '../../../src-shared/sync/shapes';
 
 /** The desk database, typed. Column names are the SQL ones (snake_case); see db/local for the DDL. */
 interface Conventions {
@@ -228,3 +229,27 @@ export interface LocalDatabase {
   sync_refetch: SyncRefetchTable;
   sync_deferred: SyncDeferredTable;
 }
+
+/**
+ * Checked by the compiler: each synced table of the desk holds every column of its shape
+ * (src-shared/sync/shapes.ts, which the server's tables are made from) with a type the shape's values fit,
+ * so sync never writes a column the desk lacks nor one of another type. (row_version is null here until
+ * the server has seen the row.) An error on a line below names the table that drifted.
+ */
+type DeskColumns<Desk, T extends ShapeName> = Pick<Selectable<Desk>, keyof ShapeRow<T> & keyof Selectable<Desk>>;
+type HoldsShape<Desk, T extends ShapeName> = [keyof ShapeRow<T>] extends [keyof Selectable<Desk>]
+  ? [DeskColumns<Desk, T>] extends [Omit<ShapeRow<T>, 'row_version'> & { row_version: number | null }]
+    ? true
+    : false
+  : false;
+export const DESK_HOLDS_SHAPES: Record<ShapeName, true> = {
+  clinics: true satisfies HoldsShape<ClinicsTable, 'clinics'>,
+  staff: true satisfies HoldsShape<StaffTable, 'staff'>,
+  patients: true satisfies HoldsShape<PatientsTable, 'patients'>,
+  doctor_profiles: true satisfies HoldsShape<DoctorProfilesTable, 'doctor_profiles'>,
+  schedule_sessions: true satisfies HoldsShape<ScheduleSessionsTable, 'schedule_sessions'>,
+  schedule_exceptions: true satisfies HoldsShape<ScheduleExceptionsTable, 'schedule_exceptions'>,
+  clinic_holidays: true satisfies HoldsShape<ClinicHolidaysTable, 'clinic_holidays'>,
+  appointments: true satisfies HoldsShape<AppointmentsTable, 'appointments'>,
+  appointment_transitions: true satisfies HoldsShape<AppointmentTransitionsTable, 'appointment_transitions'>,
+};
