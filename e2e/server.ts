@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { newId } from '../src-shared/ids';
 import { openCentralDatabase, type CentralBackend } from '../src-server/db/open';
 import { createPostgresDatabase, TEST_PG_URL } from '../src-server/test/backends';
 import { SERVER_CLI, spawnServer } from '../src-server/test/spawn';
+import { patientRow } from '../tests/rows';
 
 /**
  * One real clinic sync server for an end-to-end test, run through its own command line (`src-server/cli.ts`)
@@ -124,31 +124,5 @@ export async function startSyncServer(logFile: string): Promise<SyncServer> {
 /** A patient row as the server stores it (the conventions' columns included). */
 export function serverPatient(clinicId: string, p: { fullName: string; mobile: string; mrn: string; sex: 'female' | 'male' }, now: Date) {
   const at = now.toISOString();
-  return {
-    id: newId(),
-    mrn: p.mrn,
-    full_name: p.fullName,
-    sex: p.sex,
-    date_of_birth: '1988-05-21',
-    dob_estimated: 0,
-    mobile: p.mobile,
-    email: null,
-    address_line: null,
-    city: 'Pune',
-    state_code: '27',
-    pincode: null,
-    emergency_name: null,
-    emergency_relation: null,
-    emergency_phone: null,
-    abha_number: null,
-    consent_messages: 0,
-    consent_messages_at: null,
-    consent_data_processing: 1,
-    consent_data_processing_at: at,
-    clinic_id: clinicId,
-    created_at: at,
-    updated_at: at,
-    updated_by: null,
-    deleted_at: null,
-  };
+  return patientRow(clinicId, { mrn: p.mrn, full_name: p.fullName, sex: p.sex, date_of_birth: '1988-05-21', mobile: p.mobile, created_at: at, updated_at: at, consent_data_processing_at: at });
 }

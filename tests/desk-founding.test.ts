@@ -9,6 +9,7 @@ import { createEnrolmentCode, enrolDevice } from '../src-server/services/devices
 import { createSetupCode } from '../src-server/services/founding';
 import { freshDatabase, TEST_PG_URL, type TestDatabase } from '../src-server/test/backends';
 import { ADMIN, addStaff, captureLogger, openTestDesk, PATIENT, type TestDesk } from './helpers';
+import { appointmentRow, patientRow } from './rows';
 
 /**
  * "npm run server" with nothing set up: a desk used on its own for a while (clinic, staff, patients, a
@@ -159,30 +160,7 @@ describe(`what the server refuses while a clinic is being brought (${kind})`, ()
   const conv = (clinic = clinicId) => ({ clinic_id: clinic, created_at: at, updated_at: at, updated_by: null, deleted_at: null });
   const clinicRow = { id: clinicId, legal_name: 'Lotus Clinic', trade_name: null, address_line: '1 FC Road', city: 'Pune', state_code: '27', pincode: '411004', phone: null, gstin: null, timezone: 'Asia/Kolkata', idle_lock_minutes: 10, no_show_grace_minutes: 30, ...conv() };
   const adminRow = { id: adminId, username: 'vikram', display_name: 'Vikram Shah', role: 'admin', password_hash: 'scrypt$x', active: 1, ...conv() };
-  const patient = (over: Record<string, unknown> = {}) => ({
-    id: newId(),
-    mrn: `K7M-${Math.floor(Math.random() * 1e5)}-X`,
-    full_name: 'Test Patient',
-    sex: 'female',
-    date_of_birth: null,
-    dob_estimated: 0,
-    mobile: '9845012345',
-    email: null,
-    address_line: null,
-    city: null,
-    state_code: null,
-    pincode: null,
-    emergency_name: null,
-    emergency_relation: null,
-    emergency_phone: null,
-    abha_number: null,
-    consent_messages: 0,
-    consent_messages_at: null,
-    consent_data_processing: 1,
-    consent_data_processing_at: at,
-    ...conv(),
-    ...over,
-  });
+  const patient = (over: Parameters<typeof patientRow>[1] = {}) => patientRow(clinicId, { created_at: at, updated_at: at, ...over });
 
   it('takes rows only from the founding device, only of its clinic, only well formed, each once', async () => {
     const setup = (await createSetupCode(t.central.db, { now: new Date() }))!;
@@ -199,9 +177,9 @@ describe(`what the server refuses while a clinic is being brought (${kind})`, ()
     expect((await post('/v1/upload', { table: 'patients', rows: [p] }, credential)).body).toMatchObject({ received: 1, inserted: 0 });
     const otherClinic = await post('/v1/upload', { table: 'patients', rows: [patient({ clinic_id: newId() })] }, credential);
     expect(otherClinic).toMatchObject({ status: 403, body: { error: { reason: 'other_clinic' } } });
-    const broken = await post('/v1/upload', { table: 'patients', rows: [patient(), patient({ full_name: null })] }, credential);
+    const broken = await post('/v1/upload', { table: 'patients', rows: [patient(), { ...patient(), full_name: null }] }, credential);
     expect(broken).toMatchObject({ status: 400, body: { error: { reason: 'bad_row' } } });
-    const orphan = await post('/v1/upload', { table: 'appointments', rows: [{ id: newId(), patient_id: newId(), doctor_id: adminId, date: '2026-03-02', start_minutes: 600, end_minutes: 615, kind: 'slot', type: 'new', status: 'confirmed', machine_version: 1, hold_expires_at: null, token: null, checked_in_at: null, desk_notes: null, cancel_reason: null, ...conv() }] }, credential);
+    const orphan = await post('/v1/upload', { table: 'appointments', rows: [appointmentRow(clinicId, { patientId: newId(), doctorId: adminId })] }, credential);
     expect(orphan.body.error?.reason).toBe('missing_reference');
     expect(await t.central.db.selectFrom('patients').select('id').execute()).toEqual([{ id: p.id }]);
 

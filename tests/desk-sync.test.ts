@@ -12,6 +12,7 @@ import { createEnrolmentCode, enrolDevice, revokeDevice } from '../src-server/se
 import { resetShapes } from '../src-server/services/shapes';
 import { clinicInput, freshDatabase, TEST_PG_URL, TEST_SCRYPT, type TestDatabase } from '../src-server/test/backends';
 import { captureLogger, openTestDesk, tempDir, type TestDesk } from './helpers';
+import { appointmentRow, patientRow } from './rows';
 
 /**
  * The desk's read path end to end: the REAL sync server in-process (PGlite, or PostgreSQL when
@@ -58,59 +59,14 @@ describe(`a desk syncing from the real server (${kind})`, () => {
 
   const conv = () => ({ clinic_id: clinicId, created_at: created, updated_at: created, updated_by: null, deleted_at: null });
   async function addPatient(name: string): Promise<string> {
-    const id = newId();
-    await t.central.db
-      .insertInto('patients')
-      .values({
-        id,
-        mrn: `SRV-${String(++mrn).padStart(5, '0')}-R`,
-        full_name: name,
-        sex: 'female',
-        date_of_birth: '1990-07-14',
-        dob_estimated: 0,
-        mobile: '9876543210',
-        email: null,
-        address_line: null,
-        city: 'Pune',
-        state_code: '27',
-        pincode: null,
-        emergency_name: null,
-        emergency_relation: null,
-        emergency_phone: null,
-        abha_number: null,
-        consent_messages: 0,
-        consent_messages_at: null,
-        consent_data_processing: 1,
-        consent_data_processing_at: created,
-        ...conv(),
-      })
-      .execute();
-    return id;
+    const row = patientRow(clinicId, { mrn: `SRV-${String(++mrn).padStart(5, '0')}-R`, full_name: name, created_at: created, updated_at: created, consent_data_processing_at: created });
+    await t.central.db.insertInto('patients').values(row).execute();
+    return row.id;
   }
   async function addAppointment(patientId: string, startMinutes: number): Promise<string> {
-    const id = newId();
-    await t.central.db
-      .insertInto('appointments')
-      .values({
-        id,
-        patient_id: patientId,
-        doctor_id: doctorId,
-        date: '2026-03-02',
-        start_minutes: startMinutes,
-        end_minutes: startMinutes + 15,
-        kind: 'slot',
-        type: 'new',
-        status: 'confirmed',
-        machine_version: 1,
-        hold_expires_at: null,
-        token: null,
-        checked_in_at: null,
-        desk_notes: null,
-        cancel_reason: null,
-        ...conv(),
-      })
-      .execute();
-    return id;
+    const row = appointmentRow(clinicId, { patientId, doctorId }, { start_minutes: startMinutes, end_minutes: startMinutes + 15, created_at: created, updated_at: created });
+    await t.central.db.insertInto('appointments').values(row).execute();
+    return row.id;
   }
 
   async function openDesk(): Promise<TestDesk> {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src-shared/ids';
 import { createClinic } from '../services/clinics';
 import { BACKENDS, clinicInput, freshDatabase, TEST_SCRYPT, type TestDatabase } from '../test/backends';
+import { appointmentRow, patientRow } from '../../tests/rows';
 import { CentralDbError, migrateCentral } from './open';
 import { centralMigrations } from '../../db/central';
 import { SYNCED_TABLES } from './schema';
@@ -21,33 +22,8 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
   }, 120_000);
   afterAll(async () => t?.dispose(), 60_000);
 
-  const patient = (clinicId: string, mrn: string) => ({
-    id: newId(),
-    mrn,
-    full_name: 'Meera Iyer',
-    sex: 'female',
-    date_of_birth: '1990-07-14',
-    dob_estimated: 0,
-    mobile: '9876543210',
-    email: null,
-    address_line: null,
-    city: null,
-    state_code: null,
-    pincode: null,
-    emergency_name: null,
-    emergency_relation: null,
-    emergency_phone: null,
-    abha_number: null,
-    consent_messages: 1,
-    consent_messages_at: '2026-03-02T05:00:00.123Z',
-    consent_data_processing: 0,
-    consent_data_processing_at: null,
-    clinic_id: clinicId,
-    created_at: now.toISOString(),
-    updated_at: now.toISOString(),
-    updated_by: null,
-    deleted_at: null,
-  });
+  const patient = (clinicId: string, mrn: string) =>
+    patientRow(clinicId, { mrn, full_name: 'Meera Iyer', consent_messages: 1, consent_messages_at: '2026-03-02T05:00:00.123Z', consent_data_processing: 0, consent_data_processing_at: null });
 
   it('applies every migration, creates the synced and server tables, and a second run changes nothing', async () => {
     const { db } = t.central;
@@ -151,28 +127,7 @@ describe.each(BACKENDS)('central database on %s', (kind) => {
     const { db } = t.central;
     const p = patient(clinicB, 'Q2D-00002-X');
     await db.insertInto('patients').values(p).execute();
-    const appointment = {
-      id: newId(),
-      patient_id: p.id,
-      doctor_id: adminA,
-      date: '2026-03-02',
-      start_minutes: 600,
-      end_minutes: 615,
-      kind: 'slot',
-      type: 'new',
-      status: 'confirmed',
-      machine_version: 1,
-      hold_expires_at: null,
-      token: null,
-      checked_in_at: null,
-      desk_notes: null,
-      cancel_reason: null,
-      clinic_id: clinicA,
-      created_at: now.toISOString(),
-      updated_at: now.toISOString(),
-      updated_by: adminA,
-      deleted_at: null,
-    };
+    const appointment = appointmentRow(clinicA, { patientId: p.id, doctorId: adminA }, { updated_by: adminA });
     // Clinic A's appointment for clinic B's patient: refused by the composite foreign key.
     await expect(db.insertInto('appointments').values(appointment).execute()).rejects.toThrow(/foreign key/i);
     await expect(db.updateTable('patients').set({ clinic_id: clinicA }).where('id', '=', p.id).execute()).rejects.toThrow(/cannot change/);

@@ -4,6 +4,7 @@ import type { Message, Row } from '@electric-sql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newId } from '../../../src-shared/ids';
 import { tempDir } from '../../../tests/helpers';
+import { appointmentRow, patientRow } from '../../../tests/rows';
 import { openLocalDatabase, type OpenedDatabase } from '../db/open';
 import { BULK_MIN_ROWS, inSyncTransaction, normalizeInstant, ShapeApplier } from './apply';
 
@@ -35,59 +36,19 @@ const conv = (rv: number | null, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let seq = 0;
 function patient(rv: number, over: Record<string, unknown> = {}) {
-  seq++;
-  return {
-    id: newId(),
-    mrn: `K7M-${String(seq).padStart(5, '0')}-X`,
-    full_name: `Patient ${seq}`,
-    sex: 'female',
-    date_of_birth: '1980-01-01',
-    dob_estimated: 0,
-    mobile: '9845012345',
-    email: null,
-    address_line: null,
-    city: null,
-    state_code: null,
-    pincode: null,
-    emergency_name: 'Someone',
-    emergency_relation: 'Sister',
-    emergency_phone: '9845012346',
-    abha_number: null,
-    consent_messages: 0,
-    consent_messages_at: null,
-    consent_data_processing: 1,
-    consent_data_processing_at: NOW,
-    ...conv(rv),
-    ...over,
-  };
+  const row = patientRow(CLINIC, { created_at: NOW, updated_at: NOW, consent_data_processing_at: NOW, mobile: '9845012345' });
+  // Emergency contacts set: the accounts station must not receive them.
+  return { ...row, emergency_name: 'Someone', emergency_relation: 'Sister', emergency_phone: '9845012346', row_version: rv, ...over };
 }
 
+let seq = 0;
 function staff(rv: number, over: Record<string, unknown> = {}) {
   return { id: newId(), username: `doc${++seq}`, display_name: 'Dr Rao', role: 'doctor', password_hash: 'scrypt$x', active: 1, ...conv(rv), ...over };
 }
 
 function appointment(rv: number, patientId: string, doctorId: string, over: Record<string, unknown> = {}) {
-  return {
-    id: newId(),
-    patient_id: patientId,
-    doctor_id: doctorId,
-    date: '2026-03-02',
-    start_minutes: 600,
-    end_minutes: 615,
-    kind: 'slot',
-    type: 'new',
-    status: 'confirmed',
-    machine_version: 1,
-    hold_expires_at: null,
-    token: null,
-    checked_in_at: null,
-    desk_notes: null,
-    cancel_reason: null,
-    ...conv(rv),
-    ...over,
-  };
+  return { ...appointmentRow(CLINIC, { patientId, doctorId }, { created_at: NOW, updated_at: NOW }), row_version: rv, ...over };
 }
 
 type Msg = Message<Row<unknown>>;
