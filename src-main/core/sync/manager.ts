@@ -186,6 +186,10 @@ export class SyncManager {
       throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
     }
     const device = await this.#deps.db.selectFrom('device').selectAll().executeTakeFirstOrThrow();
+    // The outbox entries the rows below already carry: anything queued while they are read and sent stays
+    // pending, for the write path.
+    const queued = await sql<{ last: number | null }>`SELECT max(rowid) AS last FROM outbox`.execute(this.#deps.db);
+    const settleUpTo = queued.rows[0]?.last ?? 0;
     const [clinic] = await this.#localRows('clinics', 0, 1);
     const staff = await this.#allLocalRows('staff');
     const reply = await serverRequest(this.#fetch, url, {
@@ -214,9 +218,9 @@ export class SyncManager {
     }
     await this.#uploadRequest(url, enrolled.credential, '/v1/upload/finish', {});
     this.#deps.log.log('info', 'sync.uploaded', { rows: sent + staff.length + 1 });
-    // Everything the outbox described is on the server now, in the rows just sent: settled in the same
-    // transaction that keeps the credential.
-    await this.#adopt(url, enrolled, device.patient_series, { settleOutbox: true });
+    // What the outbox described before the upload is on the server now, in the rows just sent: settled in
+    // the same transaction that keeps the credential.
+    await this.#adopt(url, enrolled, device.patient_series, { settleOutboxUpTo: settleUpTo });
     return this.#waitForClinic();
   }
 
@@ -290,7 +294,7 @@ export class SyncManager {
   }
 
   /** Keeps the server's credential and series for this desk and starts syncing. */
-  async #adopt(url: string, enrolled: z.infer<typeof enrolReply>, ownSeries: string, opts: { settleOutbox?: boolean } = {}): Promise<void> {
+  async #adopt(url: string, enrolled: z.infer<typeof enrolReply>, ownSeries: string, opts: { settleOutboxUpTo?: number } = {}): Promise<void> {
     const conn: SyncConnection = {
       singleton: 1,
       server_url: url,
@@ -309,7 +313,9 @@ export class SyncManager {
       await trx.deleteFrom('sync_shapes').execute();
       await trx.deleteFrom('sync_refetch').execute();
       await trx.insertInto('sync_connection').values(conn).execute();
-      if (opts.settleOutbox) await trx.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').execute();
+      if (opts.settleOutboxUpTo !== undefined) {
+        await trx.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').where(sql<number>`rowid`, '<=', opts.settleOutboxUpTo).execute();
+      }
       // The server's series for this desk's MRNs (its own, kept, when no other device of the clinic had it).
       await trx
         .updateTable('device')
