@@ -8,7 +8,7 @@ import { startServer, type RunningServer } from '../src-server/http/server';
 import { createEnrolmentCode, enrolDevice } from '../src-server/services/devices';
 import { createSetupCode } from '../src-server/services/founding';
 import { freshDatabase, TEST_PG_URL, type TestDatabase } from '../src-server/test/backends';
-import { ADMIN, addStaff, captureLogger, openTestDesk, PATIENT, type TestDesk } from './helpers';
+import { ADMIN, addStaff, captureLogger, openTestDesk, PATIENT, until, type TestDesk } from './helpers';
 import { appointmentRow, patientRow } from './rows';
 
 /**
@@ -19,16 +19,6 @@ import { appointmentRow, patientRow } from './rows';
  */
 const kind = TEST_PG_URL ? 'postgres' : 'pglite';
 const SYNC = { joinTimeoutMs: 30_000, backoff: { initialDelay: 20, maxDelay: 300 }, restartDelayMs: 200 };
-
-async function until<T>(check: () => Promise<T | false | null | undefined>, what: string, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe(`a standalone desk brings its clinic to an empty server (${kind})`, () => {
   let t: TestDatabase;

@@ -11,7 +11,7 @@ import { createClinic } from '../src-server/services/clinics';
 import { createEnrolmentCode, enrolDevice, revokeDevice } from '../src-server/services/devices';
 import { resetShapes } from '../src-server/services/shapes';
 import { clinicInput, freshDatabase, TEST_PG_URL, TEST_SCRYPT, type TestDatabase } from '../src-server/test/backends';
-import { captureLogger, openTestDesk, tempDir, type TestDesk } from './helpers';
+import { captureLogger, openTestDesk, tempDir, until, type TestDesk } from './helpers';
 import { appointmentRow, patientRow } from './rows';
 
 /**
@@ -78,15 +78,6 @@ describe(`a desk syncing from the real server (${kind})`, () => {
     });
     d.core.subscribe((e) => events.push(e));
     return d;
-  }
-  async function until<T>(check: () => Promise<T | false | null | undefined> | T | false | null | undefined, what: string, ms = 20_000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await check();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
   }
   const status = async () => desk!.call('sync.status', {}, null);
   const rawDesk = () => new Database(path.join(dataDir, DB_FILE_NAME), { readonly: true });

@@ -24,6 +24,17 @@ export const CLINIC = {
 
 export const ADMIN = { displayName: 'Asha Kulkarni', username: 'asha', password: 'correct horse 1' };
 
+/** Polls `check` every 25 ms until it gives something truthy (returned), or fails after `ms` naming `what`. */
+export async function until<T>(check: () => Promise<T | false | null | undefined> | T | false | null | undefined, what: string, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 /** A logger that keeps every line, so tests can check what would have been written. */
 export function captureLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];

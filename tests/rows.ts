@@ -12,6 +12,8 @@ export const ROW_AT = '2026-03-02T05:00:00.000Z';
 
 let mrnSeq = 0;
 
+const conventions = (clinicId: string, at: string) => ({ clinic_id: clinicId, created_at: at, updated_at: at, updated_by: null, deleted_at: null });
+
 export function patientRow(clinicId: string, over: Partial<Row<'patients'>> = {}): Row<'patients'> {
   const at = over.created_at ?? ROW_AT;
   return {
@@ -35,11 +37,7 @@ export function patientRow(clinicId: string, over: Partial<Row<'patients'>> = {}
     consent_messages_at: null,
     consent_data_processing: 1,
     consent_data_processing_at: at,
-    clinic_id: clinicId,
-    created_at: at,
-    updated_at: at,
-    updated_by: null,
-    deleted_at: null,
+    ...conventions(clinicId, at),
     ...over,
   };
 }
@@ -62,11 +60,7 @@ export function appointmentRow(clinicId: string, refs: { patientId: string; doct
     checked_in_at: null,
     desk_notes: null,
     cancel_reason: null,
-    clinic_id: clinicId,
-    created_at: at,
-    updated_at: at,
-    updated_by: null,
-    deleted_at: null,
+    ...conventions(clinicId, at),
     ...over,
   };
 }

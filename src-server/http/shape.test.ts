@@ -9,6 +9,7 @@ import { createClinic } from '../services/clinics';
 import { createEnrolmentCode, enrolDevice, revokeDevice } from '../services/devices';
 import { compactChangeLog, formatOffset, parseOffset, resetShapes } from '../services/shapes';
 import { BACKENDS, clinicInput, freshDatabase, TEST_SCRYPT, type TestDatabase } from '../test/backends';
+import { patientRow } from '../../tests/rows';
 import { startServer, type RunningServer } from './server';
 
 /**
@@ -47,34 +48,24 @@ describe.each(BACKENDS)('shape endpoint on %s', (kind) => {
   const created = '2026-03-02T05:00:00.123Z';
   let mrn = 0;
 
-  const patient = (clinicId: string, overrides: Record<string, unknown> = {}) => ({
-    id: newId(),
-    mrn: `K7M-${String(++mrn).padStart(5, '0')}-R`,
-    full_name: `Meera Iyer ${mrn}`,
-    sex: 'female',
-    date_of_birth: '1990-07-14',
-    dob_estimated: 0,
-    mobile: '9876543210',
-    email: null,
-    address_line: null,
-    city: 'Pune',
-    state_code: '27',
-    pincode: null,
-    emergency_name: 'Ravi Iyer',
-    emergency_relation: 'brother',
-    emergency_phone: '9876500000',
-    abha_number: '12345678901234',
-    consent_messages: 1,
-    consent_messages_at: created,
-    consent_data_processing: 0,
-    consent_data_processing_at: null,
-    clinic_id: clinicId,
-    created_at: created,
-    updated_at: created,
-    updated_by: null,
-    deleted_at: null,
-    ...overrides,
-  });
+  const patient = (clinicId: string, overrides: Partial<Parameters<typeof patientRow>[1]> = {}) => {
+    mrn++;
+    // Every column filled, withheld ones (emergency contact, ABHA) included, so what a station does not get shows.
+    return patientRow(clinicId, {
+      mrn: `K7M-${String(mrn).padStart(5, '0')}-R`,
+      full_name: `Meera Iyer ${mrn}`,
+      emergency_name: 'Ravi Iyer',
+      emergency_relation: 'brother',
+      emergency_phone: '9876500000',
+      abha_number: '12345678901234',
+      consent_messages: 1,
+      consent_messages_at: created,
+      consent_data_processing: 0,
+      consent_data_processing_at: null,
+      created_at: created,
+      ...overrides,
+    });
+  };
 
   async function addPatient(clinicId: string, overrides: Record<string, unknown> = {}): Promise<string> {
     const row = patient(clinicId, overrides);

@@ -17,6 +17,14 @@ export interface ClinicRef {
 }
 
 /**
+ * Held until the transaction ends by whatever gives a server "its first clinic" (createClinic here, a
+ * founding desk in founding.ts), so two of them cannot both do it.
+ */
+export async function lockFirstClinic(trx: Kysely<CentralDatabase>): Promise<void> {
+  await trx.selectNoFrom((eb) => eb.fn('pg_advisory_xact_lock', [eb.lit(4_780_001)]).as('locked')).execute();
+}
+
+/**
  * Creates a clinic and its first administrator on the server. Refused when the server already holds a
  * clinic, unless `additional` is set (one server may host several clinics).
  */
@@ -34,7 +42,7 @@ export async function createClinic(
   const now = opts.now.toISOString();
   await db.transaction().execute(async (trx) => {
     // Taken inside the transaction, so two first runs cannot both create "the" clinic.
-    await trx.selectNoFrom((eb) => eb.fn('pg_advisory_xact_lock', [eb.lit(4_780_001)]).as('locked')).execute();
+    await lockFirstClinic(trx);
     const existing = await trx.selectFrom('clinics').select(['id', 'legal_name']).where('deleted_at', 'is', null).execute();
     if (existing.length > 0 && !opts.additional) {
       throw new ApiError({

@@ -6,6 +6,7 @@ import { isUuid, newId } from '../../src-shared/ids';
 import { SHAPE_NAMES, SHAPES, type ShapeName, type ShapeTable } from '../../src-shared/sync/shapes';
 import { hashSecret, newDeviceCredential, newEnrolmentCode, normalizeEnrolmentCode } from '../auth/secrets';
 import type { CentralDatabase, DevicesTable } from '../db/schema';
+import { lockFirstClinic } from './clinics';
 import { allotInvoiceSeries, allotPatientSeries, enrolInput, type EnrolledDevice } from './devices';
 
 /**
@@ -25,8 +26,6 @@ import { allotInvoiceSeries, allotPatientSeries, enrolInput, type EnrolledDevice
 export const SETUP_CODE_TTL_MS = 7 * 24 * 60 * 60_000;
 /** Rows per upload request. */
 export const MAX_UPLOAD_ROWS = 5_000;
-/** The same transaction lock as createClinic: a server gets "its first clinic" once. */
-const FIRST_CLINIC_LOCK = 4_780_001;
 
 const refused = {
   unknown: () =>
@@ -55,7 +54,7 @@ const refused = {
 /** A new set-up code, if the server holds no clinic (older unused ones stop working). Null otherwise. */
 export async function createSetupCode(db: Kysely<CentralDatabase>, opts: { now: Date; ttlMs?: number }): Promise<{ code: string; expiresAt: string } | null> {
   return db.transaction().execute(async (trx) => {
-    await trx.selectNoFrom((eb) => eb.fn('pg_advisory_xact_lock', [eb.lit(FIRST_CLINIC_LOCK)]).as('locked')).execute();
+    await lockFirstClinic(trx);
     const clinic = await trx.selectFrom('clinics').select('id').limit(1).executeTakeFirst();
     if (clinic) return null;
     const now = opts.now.toISOString();
@@ -147,7 +146,7 @@ export async function foundClinic(db: Kysely<CentralDatabase>, raw: unknown, opt
   const now = opts.now.toISOString();
   const credential = newDeviceCredential();
   return db.transaction().execute(async (trx) => {
-    await trx.selectNoFrom((eb) => eb.fn('pg_advisory_xact_lock', [eb.lit(FIRST_CLINIC_LOCK)]).as('locked')).execute();
+    await lockFirstClinic(trx);
     const code = await trx.selectFrom('setup_codes').selectAll().where('code_hash', '=', hashSecret(normalized)).forUpdate().executeTakeFirst();
     if (!code) throw refused.unknown();
     const resuming = code.used_at !== null;

@@ -142,15 +142,28 @@ export class SyncManager {
   }
 
   async join(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
+    return this.#oneAtATime('joining', () => this.#join(input));
+  }
+
+  /** Joining and connecting change who this desk is: one at a time. */
+  async #oneAtATime<T>(doing: 'joining' | 'connecting', work: () => Promise<T>): Promise<T> {
     if (this.#joining) {
-      throw new ApiError({ code: 'conflict', reason: 'join_in_progress', message: 'This PC is already joining a clinic server. Wait for it to finish.' });
+      throw new ApiError({ code: 'conflict', reason: 'join_in_progress', message: `This PC is already ${doing === 'joining' ? 'joining' : 'connecting to'} a clinic server. Wait for it to finish.` });
     }
     this.#joining = true;
     try {
-      return await this.#join(input);
+      return await work();
     } finally {
       this.#joining = false;
     }
+  }
+
+  /** The server address as typed, checked; a field error in plain words otherwise. */
+  #serverUrl(raw: string): string {
+    const url = normalizeServerUrl(raw);
+    if (url) return url;
+    const message = 'That is not a server address. It looks like 192.168.1.10:8787 or http://clinic-server:8787.';
+    throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
   }
 
   /**
@@ -158,19 +171,12 @@ export class SyncManager {
    * printed (src-server/services/founding.ts): clinic and staff, then every other synced table in
    * dependency order, UPLOAD_BATCH rows a request, then "done"; from then on it syncs as the clinic's first,
    * admin, device. Rows go as they are on this desk (the server gives them their row_version and streams
-   * them back). What the outbox held is in those rows, so it is settled. A retry with the same code after a
-   * failure resumes: the server keeps what arrived and ignores rows it already has.
+   * them back). What the outbox held before the upload began is in those rows, so it is settled; anything
+   * queued meanwhile stays pending. A retry with the same code after a failure resumes: the server keeps
+   * what arrived and ignores rows it already has.
    */
   async connect(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
-    if (this.#joining) {
-      throw new ApiError({ code: 'conflict', reason: 'join_in_progress', message: 'This PC is already connecting to a clinic server. Wait for it to finish.' });
-    }
-    this.#joining = true;
-    try {
-      return await this.#connect(input);
-    } finally {
-      this.#joining = false;
-    }
+    return this.#oneAtATime('connecting', () => this.#connect(input));
   }
 
   async #connect(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
@@ -180,11 +186,7 @@ export class SyncManager {
     if (!(await this.#deps.clinicExists())) {
       throw new ApiError({ code: 'conflict', reason: 'no_clinic', message: 'Set up the clinic on this PC first, or join a clinic server that already has it.' });
     }
-    const url = normalizeServerUrl(input.serverUrl);
-    if (!url) {
-      const message = 'That is not a server address. It looks like 192.168.1.10:8787 or http://clinic-server:8787.';
-      throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
-    }
+    const url = this.#serverUrl(input.serverUrl);
     const device = await this.#deps.db.selectFrom('device').selectAll().executeTakeFirstOrThrow();
     // The outbox entries the rows below already carry: anything queued while they are read and sent stays
     // pending, for the write path.
@@ -259,11 +261,7 @@ export class SyncManager {
     if (await this.#deps.clinicExists()) {
       throw new ApiError({ code: 'conflict', reason: 'already_set_up', message: 'This PC already has its clinic. Sign in instead.' });
     }
-    const url = normalizeServerUrl(input.serverUrl);
-    if (!url) {
-      const message = 'That is not a server address. It looks like 192.168.1.10:8787 or http://clinic-server:8787.';
-      throw new ApiError({ code: 'validation', fields: { serverUrl: message }, message });
-    }
+    const url = this.#serverUrl(input.serverUrl);
     if (this.#conn && !this.#conn.revoked_at) {
       // Joined earlier, but the clinic's data had not arrived: wait for it again rather than enrol twice.
       if (this.#conn.server_url !== url) {
