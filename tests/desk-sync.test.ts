@@ -145,6 +145,10 @@ describe(`a desk syncing from the real server (${kind})`, () => {
       patient: { fullName: 'Desk Registered', sex: 'male', ageYears: 40, mobile: '9845012345' },
     });
     expect(registered.mrn.startsWith(`${joined.patientSeries}-`)).toBe(true);
+    // …and the registration goes to the server at once (the write path), which keeps the desk's id and number.
+    const central = await until(() => t.central.db.selectFrom('patients').select(['id', 'mrn', 'row_version']).where('id', '=', registered.id).executeTakeFirst(), 'the registration on the server');
+    expect(central.mrn).toBe(registered.mrn);
+    await until(async () => (await status()).pendingMutations === 0, 'the outbox settled');
   });
 
   it('shows rows written on the server live, with the day-view label filled whichever arrives first', async () => {
@@ -227,6 +231,12 @@ describe(`a desk syncing from the real server (${kind})`, () => {
       `INSERT INTO patients (id, mrn, full_name, sex, dob_estimated, mobile, consent_messages, consent_data_processing, clinic_id, created_at, updated_at, row_version)
        VALUES (?, 'GHO-00001-X', 'Ghost Row', 'male', 0, '9800000000', 0, 0, ?, ?, ?, 999999)`,
     ).run(ghost, clinicId, created, created);
+    // And one this desk has not sent (row_version null): a refetch never removes it.
+    const unsent = newId();
+    w.prepare(
+      `INSERT INTO patients (id, mrn, full_name, sex, dob_estimated, mobile, consent_messages, consent_data_processing, clinic_id, created_at, updated_at, row_version)
+       VALUES (?, 'UNS-00001-X', 'Unsent Row', 'female', 0, '9800000001', 0, 0, ?, ?, ?, NULL)`,
+    ).run(unsent, clinicId, created, created);
     w.close();
     const serverPatients = (await t.central.db.selectFrom('patients').select('id').execute()).map((r) => r.id);
     const before = fetched.length;
@@ -242,9 +252,9 @@ describe(`a desk syncing from the real server (${kind})`, () => {
     const db = rawDesk();
     const local = db.prepare('SELECT id, row_version FROM patients').all() as Array<{ id: string; row_version: number | null }>;
     db.close();
-    // Every server patient once, plus the one registered on this desk and not yet sent (row_version null).
+    // Every server patient once, plus the one this desk has not sent (row_version null).
     expect(local.filter((r) => r.row_version !== null).map((r) => r.id).sort()).toEqual([...serverPatients].sort());
-    expect(local.filter((r) => r.row_version === null)).toHaveLength(1);
+    expect(local.filter((r) => r.row_version === null).map((r) => r.id)).toEqual([unsent]);
     expect(deskLog.lines.some((l) => l.includes('"sync.must_refetch"'))).toBe(true);
   });
 

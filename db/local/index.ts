@@ -6,6 +6,7 @@ import { migration0004 } from './0004_sync';
 import { migration0005 } from './0005_day_view_index';
 import { migration0006 } from './0006_sync_deferred';
 import { migration0007 } from './0007_drop_appointments_day';
+import { migration0008 } from './0008_write_path';
 
 /** Forward-only, in order. Never edit a migration that has shipped: add the next one. */
 export const localMigrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const localMigrations: Record<string, Migration> = {
   '0005_day_view_index': migration0005,
   '0006_sync_deferred': migration0006,
   '0007_drop_appointments_day': migration0007,
+  '0008_write_path': migration0008,
 };

@@ -75,7 +75,7 @@ describe('commands write rows, audit and outbox together', () => {
     expect(audit.map((a) => a.action)).toEqual(['patient.registered']);
     const outbox = db.prepare("SELECT * FROM outbox WHERE name = 'patients.register'").all() as Array<{ args: string; status: string }>;
     expect(outbox).toHaveLength(1);
-    expect(JSON.parse(outbox[0]!.args).patient.id).toBe(p.id);
+    expect(JSON.parse(outbox[0]!.args).id).toBe(p.id);
     expect(outbox[0]!.status).toBe('pending');
     db.close();
   });

@@ -20,7 +20,7 @@ import { scheduleHandlers } from './handlers/schedules';
 import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
 import { syncHandlers } from './handlers/sync';
 import { SyncManager, type SyncOptions } from './sync/manager';
-import { clinicFromRow } from './mappers';
+import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
 
 export interface CoreOptions {
@@ -98,6 +98,9 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
     invalidateClinic() {
       clinicCache = undefined;
     },
+    // Wired to the sync manager below, once it exists.
+    outboxChanged() {},
+    writesPaused: () => null,
   };
   log.log('info', 'core.opened', { deviceId });
 
@@ -118,6 +121,8 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
     },
     options.sync,
   );
+  deps.outboxChanged = () => sync.kick();
+  deps.writesPaused = () => sync.writesPaused();
   const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync));
   try {
     await sync.open();

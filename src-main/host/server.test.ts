@@ -111,7 +111,7 @@ describe('browser mode treats every request as untrusted', () => {
     });
     const event = new Promise<unknown>((resolve) => ws.once('message', (data) => resolve(JSON.parse(String(data)))));
     await api('patients.register', { patient: { ...PATIENT, mobile: '9000000001', fullName: 'Meera Nair' } }, { token: desk.adminToken });
-    expect(await event).toEqual({ type: 'changed', entities: ['patients'] });
+    expect(await event).toEqual({ type: 'changed', entities: ['patients', 'sync'] });
     ws.close();
   });
 });

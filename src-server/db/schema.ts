@@ -92,6 +92,23 @@ export interface ChangeLogHorizonTable {
   deleted: Generated<number>;
 }
 
+/** Every mutation a desk pushed, once, with its outcome (db/central 0006, services/mutations.ts). */
+export interface MutationsTable {
+  mutation_id: string;
+  clinic_id: string;
+  device_id: string;
+  user_id: string;
+  name: string;
+  made_at: string;
+  received_at: Generated<string>;
+  status: 'applied' | 'rejected';
+  reason: string | null;
+  message: string | null;
+  details: unknown;
+  /** [table, id] pairs: the rows the mutation wrote (applied) or the desk had written (rejected). */
+  rows: unknown;
+}
+
 export interface CentralDatabase {
   clinics: ClinicsTable;
   staff: StaffTable;
@@ -108,6 +125,7 @@ export interface CentralDatabase {
   shape_handles: ShapeHandlesTable;
   change_log_horizon: ChangeLogHorizonTable;
   setup_codes: SetupCodesTable;
+  mutations: MutationsTable;
 }
 
 /** The tables desks receive, one shape each: the list in src-shared/sync/shapes.ts, checked here to be central tables. */

@@ -21,6 +21,7 @@ import {
   type EnrolledDevice,
 } from '../services/devices';
 import { finishUpload, foundClinic, uploadRows } from '../services/founding';
+import { applyMutations } from '../services/mutations';
 import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../services/electric-proxy';
 import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
@@ -38,6 +39,9 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *                                     {code, deviceName, patientSeries?, clinic, staff} → credential (admin station)
  *   POST /v1/upload                   the founding device, until it finishes: {table, rows} of its other data
  *   POST /v1/upload/finish            the founding device: its data is all sent (services/founding.ts)
+ *   POST /v1/mutations                the desk's outbox, in order: {mutations: [{id, name, args, ids, rows, userId, madeAt}]}
+ *                                     → {results: [{id, status: applied|rejected, reason?, message?, rows, missing}]}
+ *                                     (services/mutations.ts: each command run again here, at most once)
  *   GET  /v1/device                   the calling device (with its station role) and its clinic
  *   GET  /v1/shape?table=&offset=&handle=&live=&cursor=
  *                                     the ElectricSQL shape protocol for one synced table: rows of the device's
@@ -84,6 +88,8 @@ export interface RunningServer {
 const MAX_BODY_BYTES = 64 * 1024;
 /** A founding desk's batch of rows (MAX_UPLOAD_ROWS of the widest table fit with room to spare). */
 const MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024;
+/** A desk's batch of pushed mutations (services/mutations.ts: at most 500). */
+const MAX_MUTATIONS_BODY_BYTES = 8 * 1024 * 1024;
 export const USER_HEADER = 'clinicdesk-user';
 export const ADMIN_TOKEN_HEADER = 'clinicdesk-admin-token';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -258,6 +264,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const result = await finishUpload(db, dev, { now: ctx.now });
         log.log('info', 'clinic.founded', { clinicId: dev.clinic_id, deviceId: dev.id });
         return { body: result };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/mutations$/,
+      name: 'mutations',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        const reply = await applyMutations(db, dev, await readJson(ctx.req, MAX_MUTATIONS_BODY_BYTES), { now: ctx.now });
+        let rejected = 0;
+        for (const r of reply.results) if (r.status === 'rejected') rejected++;
+        log.log('info', 'mutations.pushed', { deviceId: dev.id, applied: reply.results.length - rejected, rejected });
+        return { body: reply };
       },
     },
     {

@@ -46,29 +46,37 @@ export function decideRegisterPatient(
   return { patient, changes: auditDiff(null, patient as unknown as Record<string, unknown>) };
 }
 
-/** Applies an edit. Returns null when nothing actually changes (no write, no audit noise). */
-export function decideUpdatePatient(
-  current: Patient,
-  changes: PatientChanges,
-  ctx: DecisionContext,
-): { patient: Patient; changes: AuditChange[] } | null {
-  const { ageYears, dateOfBirth, ...rest } = changes;
+/** What an edit may set, in the record's own terms (consent times follow from the consents). */
+export type PatientSet = Partial<Omit<PatientFields, 'consentMessagesAt' | 'consentDataProcessingAt'>>;
+
+const NOT_SET_BY_EDITS: ReadonlySet<string> = new Set(['id', 'mrn', 'createdAt', 'updatedAt', 'rowVersion', 'consentMessagesAt', 'consentDataProcessingAt']);
+
+/**
+ * Sets fields of a patient: the server merges each edit into the record as it is there (field by field, so
+ * two desks' edits of different fields both stand). Null when nothing actually changes.
+ */
+export function mergePatient(current: Patient, set: PatientSet, now: string): { patient: Patient; changes: AuditChange[] } | null {
   const next: Patient = { ...current };
-  for (const [key, value] of Object.entries(rest)) {
-    if (value !== undefined) (next as unknown as Record<string, unknown>)[key] = value;
+  for (const [key, value] of Object.entries(set)) {
+    if (value !== undefined && key in current && !NOT_SET_BY_EDITS.has(key)) (next as unknown as Record<string, unknown>)[key] = value;
   }
-  if (dateOfBirth !== undefined || ageYears !== undefined) {
-    const d = dob({ dateOfBirth: dateOfBirth ?? null, ageYears: ageYears ?? null }, ctx.today);
-    if (d.dateOfBirth !== null) Object.assign(next, d);
-  }
-  next.consentMessagesAt = consentAt(next.consentMessages, { consent: current.consentMessages, at: current.consentMessagesAt }, ctx.now);
-  next.consentDataProcessingAt = consentAt(
-    next.consentDataProcessing,
-    { consent: current.consentDataProcessing, at: current.consentDataProcessingAt },
-    ctx.now,
-  );
+  next.consentMessagesAt = consentAt(next.consentMessages, { consent: current.consentMessages, at: current.consentMessagesAt }, now);
+  next.consentDataProcessingAt = consentAt(next.consentDataProcessing, { consent: current.consentDataProcessing, at: current.consentDataProcessingAt }, now);
   const diff = auditDiff(current as unknown as Record<string, unknown>, next as unknown as Record<string, unknown>);
   if (diff.length === 0) return null;
-  next.updatedAt = ctx.now;
+  next.updatedAt = now;
   return { patient: next, changes: diff };
+}
+
+/** An edit as the form sends it (age instead of a date of birth, say) → the fields it sets. Empty when nothing changes. */
+export function patientEditSet(current: Patient, changes: PatientChanges, ctx: DecisionContext): PatientSet {
+  const { ageYears, dateOfBirth, ...rest } = changes;
+  const set: Record<string, unknown> = { ...rest };
+  if (dateOfBirth !== undefined || ageYears !== undefined) {
+    const d = dob({ dateOfBirth: dateOfBirth ?? null, ageYears: ageYears ?? null }, ctx.today);
+    if (d.dateOfBirth !== null) Object.assign(set, d);
+  }
+  const merged = mergePatient(current, set as PatientSet, ctx.now);
+  if (!merged) return {};
+  return Object.fromEntries(merged.changes.filter((c) => !NOT_SET_BY_EDITS.has(c.field)).map((c) => [c.field, c.after])) as PatientSet;
 }

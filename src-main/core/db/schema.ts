@@ -89,6 +89,45 @@ export interface OutboxTable {
   user_id: string | null;
   created_at: string;
   status: Generated<'pending' | 'applied' | 'rejected'>;
+  /** JSON: the new-row ids the command made, in order (migration 0008). */
+  ids: Generated<string>;
+  /** JSON: [table, id] of every synced row the command wrote here. */
+  rows: Generated<string>;
+}
+
+/** The rows pending mutations wrote: never overwritten by streamed rows until settled (migration 0008). */
+export interface OutboxRowsTable {
+  row_id: string;
+  seq: number;
+  table_name: string;
+}
+
+/** A streamed row that arrived while a pending mutation held its row: applied by row_version once settled. */
+export interface SyncHeldTable {
+  table_name: string;
+  row_id: string;
+  row_version: number;
+  data: string;
+}
+
+export type InboxResolution = 'rebooked' | 'kept_theirs' | 'discarded';
+
+/** "Needs attention": mutations the server refused (migration 0008). */
+export interface InboxTable {
+  id: string;
+  mutation_id: string;
+  name: string;
+  args: string;
+  user_id: string | null;
+  made_at: string;
+  reason: string;
+  message: string;
+  details: string | null;
+  received_at: string;
+  resolved_at: string | null;
+  resolved_by: string | null;
+  resolution: InboxResolution | null;
+  resolution_note: string | null;
 }
 
 export interface SignInThrottleTable {
@@ -223,6 +262,9 @@ export interface LocalDatabase {
   patients: PatientsTable;
   audit_events: AuditEventsTable;
   outbox: OutboxTable;
+  outbox_rows: OutboxRowsTable;
+  sync_held: SyncHeldTable;
+  inbox: InboxTable;
   sign_in_throttle: SignInThrottleTable;
   sync_connection: SyncConnectionTable;
   sync_shapes: SyncShapesTable;

@@ -1,28 +1,18 @@
-import { sql, type Kysely, type Selectable, type Transaction, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { ApiError, notFound } from '../../../src-shared/errors';
 import type { Appointment, AppointmentStatusName, AppointmentSummary, AppointmentTransition, DayView, DoctorDay } from '../../../src-shared/api/types';
 import { newId } from '../../../src-shared/ids';
 import { addDays, format, parseISO } from 'date-fns';
-import { formatDisplayDate } from '../../../src-shared/dates';
-import {
-  APPOINTMENT_MACHINE_VERSION,
-  allowedAppointmentEvents,
-  decideAppointmentTransition,
-  type Actor,
-  type AppointmentContext,
-  type AppointmentEvent,
-  type AppointmentStatus,
-} from '../../../src-shared/machines/appointment';
-import { formatMinutes, localClock, slotsForDay, type Slot } from '../../../src-shared/domain/schedule';
-import { newRowConventions, runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
+import { allowedAppointmentEvents, type Actor, type AppointmentStatus } from '../../../src-shared/machines/appointment';
+import { localClock, slotsForDay } from '../../../src-shared/domain/schedule';
+import { SYSTEM_USER } from '../../../src-shared/commands';
+import { machineContext } from '../../../src-shared/commands/appointments';
+import { listDoctors, loadSchedules } from '../../../src-shared/commands/schedules';
+import { runMutation, syncedDb, type CallContext, type CoreDeps, type Handlers } from '../context';
 import type { AppointmentsTable, LocalDatabase } from '../db/schema';
-import { listDoctors, loadSchedule, loadSchedules, requireDoctor } from './schedules';
 
 type Db = Kysely<LocalDatabase> | Transaction<LocalDatabase>;
 type Row = Selectable<AppointmentsTable>;
-
-/** Statuses that hold a place in a slot. */
-const OCCUPYING: AppointmentStatus[] = ['requested', 'tentative', 'confirmed', 'checked_in', 'in_consult', 'completed'];
 
 export async function actorFor(deps: CoreDeps, who: { role: Actor['role']; userId: string }): Promise<Actor> {
   const clinic = await deps.clinic();
@@ -32,10 +22,6 @@ export async function actorFor(deps: CoreDeps, who: { role: Actor['role']; userI
 
 async function graceMinutes(deps: CoreDeps): Promise<number> {
   return (await deps.clinic())?.noShowGraceMinutes ?? 15;
-}
-
-function machineContext(row: Pick<AppointmentsTable, 'doctor_id' | 'date' | 'start_minutes' | 'hold_expires_at'>, grace: number): AppointmentContext {
-  return { doctorStaffId: row.doctor_id, date: row.date, startMinutes: row.start_minutes, holdExpiresAt: row.hold_expires_at, graceMinutes: grace };
 }
 
 function selectRows(db: Db) {
@@ -133,19 +119,6 @@ async function timeline(db: Db, appointmentId: string): Promise<AppointmentTrans
   }));
 }
 
-/** The patient an appointment is for, as its label (name and MRN, copied onto the appointment row). */
-async function requirePatient(db: Db, clinicId: string, patientId: string): Promise<{ patient_name: string; patient_mrn: string }> {
-  const patient = await db
-    .selectFrom('patients')
-    .select(['full_name as patient_name', 'mrn as patient_mrn'])
-    .where('id', '=', patientId)
-    .where('clinic_id', '=', clinicId)
-    .where('deleted_at', 'is', null)
-    .executeTakeFirst();
-  if (!patient) throw notFound('patient');
-  return patient;
-}
-
 async function loadAppointment(db: Db, clinicId: string, id: string): Promise<Row> {
   const row = await selectRows(db).where('a.id', '=', id).where('a.clinic_id', '=', clinicId).executeTakeFirst();
   if (!row) throw notFound('appointment');
@@ -157,105 +130,22 @@ async function fullAppointment(db: Db, clinicId: string, id: string, actor: Acto
   return { ...summary(row, actor, grace), cancelReason: row.cancel_reason, createdAt: row.created_at, updatedAt: row.updated_at, timeline: await timeline(db, id) };
 }
 
-async function slotsOn(db: Db, clinicId: string, doctorId: string, date: string): Promise<{ slots: Slot[]; holiday: string | null }> {
-  const holiday = await db.selectFrom('clinic_holidays').select('name').where('clinic_id', '=', clinicId).where('date', '=', date).where('deleted_at', 'is', null).executeTakeFirst();
-  const schedule = await loadSchedule(db, doctorId);
-  return { slots: slotsForDay(date, schedule.weekly, schedule.exceptions, holiday !== undefined), holiday: holiday?.name ?? null };
-}
-
-interface TransitionRecord {
-  appointmentId: string;
-  event: string;
-  from: AppointmentStatus | null;
-  to: AppointmentStatus;
-  reason?: string | null;
-  details?: Record<string, unknown>;
-}
-
-async function recordTransition(trx: Transaction<LocalDatabase>, who: { userId: string; clinicId: string }, now: string, t: TransitionRecord) {
-  await trx
-    .insertInto('appointment_transitions')
-    .values({
-      id: newId(),
-      appointment_id: t.appointmentId,
-      at: now,
-      user_id: who.userId,
-      event: t.event,
-      from_status: t.from,
-      to_status: t.to,
-      reason: t.reason ?? null,
-      details: t.details ? JSON.stringify(t.details) : null,
-      ...newRowConventions(who, now),
-    })
-    .execute();
-}
-
-/** Sends one event through the machine; refuses in plain words when the machine says no. */
-function decide(status: AppointmentStatus, context: AppointmentContext, event: AppointmentEvent): AppointmentStatus {
-  const decision = decideAppointmentTransition(status, context, event);
-  if (!decision.ok) throw new ApiError({ code: 'conflict', reason: 'transition_refused', message: decision.message });
-  return decision.status;
-}
-
-async function nextToken(trx: Transaction<LocalDatabase>, doctorId: string, date: string): Promise<number> {
-  const r = await trx.selectFrom('appointments').select(sql<number>`coalesce(max(token), 0) + 1`.as('next')).where('doctor_id', '=', doctorId).where('date', '=', date).where('token', 'is not', null).executeTakeFirstOrThrow();
-  return r.next;
-}
-
 /** Releases lapsed holds (as the system), so their places free up. Returns how many. */
 export async function expireLapsedHolds(deps: CoreDeps, clinicId: string, filter?: { doctorId: string; date: string }): Promise<number> {
   const now = deps.clock().toISOString();
-  let q = deps.db.selectFrom('appointments').select(['id', 'doctor_id', 'date', 'start_minutes', 'hold_expires_at', 'status']).where('status', '=', 'tentative').where('hold_expires_at', '<=', now).where('clinic_id', '=', clinicId);
+  let q = deps.db.selectFrom('appointments').select('id').where('status', '=', 'tentative').where('hold_expires_at', '<=', now).where('clinic_id', '=', clinicId);
   if (filter) q = q.where('doctor_id', '=', filter.doctorId).where('date', '=', filter.date);
-  const lapsed = await q.execute();
+  const lapsed = await q.limit(1000).execute();
   if (lapsed.length === 0) return 0;
-  const actor = await actorFor(deps, { role: 'system', userId: 'system' });
-  const grace = await graceMinutes(deps);
-  const who = { userId: 'system', clinicId };
-  await runCommand(
-    { ...deps, session: null },
-    'appointments.transition',
-    async (trx, at) => {
-      for (const row of lapsed) {
-        const to = decide('tentative', machineContext(row, grace), { type: 'appointment.expireHold', ...actor });
-        await trx.updateTable('appointments').set({ status: to, cancel_reason: 'The hold expired before it was confirmed.', updated_at: at, updated_by: 'system' }).where('id', '=', row.id).where('status', '=', 'tentative').execute();
-        await recordTransition(trx, who, at, { appointmentId: row.id, event: 'appointment.expireHold', from: 'tentative', to, reason: 'The hold expired before it was confirmed.' });
-      }
-      return {
-        result: null,
-        audit: lapsed.map((r) => ({ action: 'appointment.hold_expired', entityType: 'appointment', entityId: r.id, changes: [{ field: 'status', before: 'tentative', after: 'cancelled' }] })),
-        mutationArgs: { ids: lapsed.map((r) => r.id), event: 'appointment.expireHold' },
-        entities: ['appointments'],
-      };
-    },
-    who,
-  );
+  await runMutation({ ...deps, session: null }, 'appointments.expireHolds', { ids: lapsed.map((r) => r.id) }, { userId: SYSTEM_USER, clinicId, role: 'system' });
   return lapsed.length;
-}
-
-/** A slot has room: counted inside the booking's transaction, so two bookings cannot both take the last place. */
-async function assertRoom(trx: Transaction<LocalDatabase>, ctx: CallContext, doctorId: string, date: string, startMinutes: number, excludeId?: string): Promise<Slot> {
-  const { slots, holiday } = await slotsOn(trx, ctx.session!.clinicId, doctorId, date);
-  const doctor = await requireDoctor(trx, ctx.session!.clinicId, doctorId);
-  if (holiday) throw new ApiError({ code: 'conflict', reason: 'holiday', message: `The clinic is closed on ${formatDisplayDate(date)} (${holiday}).` });
-  const slot = slots.find((s) => s.startMinutes === startMinutes);
-  if (!slot) {
-    throw new ApiError({ code: 'conflict', reason: 'no_slot', message: `${doctor.displayName} has no ${formatMinutes(startMinutes)} slot on ${formatDisplayDate(date)}. Pick a free slot from the day view.` });
-  }
-  let q = trx.selectFrom('appointments').select(sql<number>`count(*)`.as('n')).where('doctor_id', '=', doctorId).where('date', '=', date).where('start_minutes', '=', startMinutes).where('status', 'in', OCCUPYING).where('deleted_at', 'is', null);
-  if (excludeId) q = q.where('id', '!=', excludeId);
-  const { n } = await q.executeTakeFirstOrThrow();
-  if (n >= slot.capacity) {
-    throw new ApiError({ code: 'conflict', reason: 'slot_full', message: `${doctor.displayName}'s ${formatMinutes(startMinutes)} slot on ${formatDisplayDate(date)} is already booked. Choose another slot.` });
-  }
-  return slot;
 }
 
 async function dayView(ctx: CallContext, date: string, doctorIds?: string[]): Promise<DayView> {
   const clinicId = ctx.session!.clinicId;
   const actor = await actorFor(ctx, { role: ctx.session!.role, userId: ctx.session!.userId });
   const grace = await graceMinutes(ctx);
-  const doctors = await listDoctors(ctx.db, clinicId, false, doctorIds);
+  const doctors = await listDoctors(syncedDb(ctx.db), clinicId, false, doctorIds);
   const holiday = await ctx.db.selectFrom('clinic_holidays').select('name').where('clinic_id', '=', clinicId).where('date', '=', date).where('deleted_at', 'is', null).executeTakeFirst();
   let q = ctx.db
     .selectFrom('appointments as a')
@@ -267,7 +157,7 @@ async function dayView(ctx: CallContext, date: string, doctorIds?: string[]): Pr
   const packed = await q.executeTakeFirstOrThrow();
   const rows = (JSON.parse(packed.rows) as PackedSummary[]).sort(bySlotOrder).map(unpackSummaryRow);
   const schedules = await loadSchedules(
-    ctx.db,
+    syncedDb(ctx.db),
     doctors.map((d) => d.staffId),
   );
   // Each row summarised once, grouped by doctor and slot start (rows come in start order).
@@ -337,153 +227,24 @@ export const appointmentHandlers: Pick<
   async 'appointments.book'(ctx, input) {
     const clinicId = ctx.session!.clinicId;
     await expireLapsedHolds(ctx, clinicId, { doctorId: input.doctorId, date: input.date });
-    const actor = await actorFor(ctx, { role: ctx.session!.role, userId: ctx.session!.userId });
-    if (input.date < actor.today) throw new ApiError({ code: 'validation', fields: { date: 'Choose today or a later date.' }, message: 'Appointments can only be booked for today or later.' });
-    const grace = await graceMinutes(ctx);
     const id = newId();
-    await runCommand(ctx, 'appointments.book', async (trx, now) => {
-      const label = await requirePatient(trx, clinicId, input.patientId);
-      const slot = await assertRoom(trx, ctx, input.doctorId, input.date, input.startMinutes);
-      const row = {
-        id,
-        patient_id: input.patientId,
-        doctor_id: input.doctorId,
-        date: input.date,
-        start_minutes: slot.startMinutes,
-        end_minutes: slot.endMinutes,
-        kind: 'slot' as const,
-        type: input.type,
-        status: 'requested',
-        machine_version: APPOINTMENT_MACHINE_VERSION,
-        ...label,
-        hold_expires_at: null as string | null,
-        token: null,
-        checked_in_at: null,
-        desk_notes: input.deskNotes,
-        cancel_reason: null,
-        ...newRowConventions({ userId: ctx.session!.userId, clinicId }, now),
-      };
-      const who = { userId: ctx.session!.userId, clinicId };
-      const steps: TransitionRecord[] = [{ appointmentId: id, event: 'appointment.request', from: null, to: 'requested', details: { date: input.date, start: formatMinutes(slot.startMinutes) } }];
-      let status: AppointmentStatus = 'requested';
-      if (input.mode !== 'request') {
-        const holdExpiresAt = new Date(Date.parse(now) + input.holdMinutes * 60_000).toISOString();
-        const event: AppointmentEvent = input.mode === 'hold' ? { type: 'appointment.hold', holdExpiresAt, ...actor } : { type: 'appointment.confirm', ...actor };
-        const to = decide(status, machineContext(row, grace), event);
-        if (input.mode === 'hold') row.hold_expires_at = holdExpiresAt;
-        steps.push({ appointmentId: id, event: event.type, from: status, to, details: input.mode === 'hold' ? { holdExpiresAt } : undefined });
-        status = to;
-      }
-      await trx.insertInto('appointments').values({ ...row, status }).execute();
-      for (const step of steps) await recordTransition(trx, who, now, step);
-      return {
-        result: null,
-        audit: [{ action: 'appointment.booked', entityType: 'appointment', entityId: id, changes: [{ field: 'status', before: null, after: status }] }],
-        mutationArgs: { id, ...input },
-        entities: ['appointments'],
-      };
-    });
-    return fullAppointment(ctx.db, clinicId, id, actor, grace);
+    await runMutation(ctx, 'appointments.book', { id, ...input });
+    return fullAppointment(ctx.db, clinicId, id, await actorFor(ctx, ctx.session!), await graceMinutes(ctx));
   },
 
   async 'appointments.walkIn'(ctx, input) {
-    const clinicId = ctx.session!.clinicId;
-    const actor = await actorFor(ctx, { role: ctx.session!.role, userId: ctx.session!.userId });
-    const grace = await graceMinutes(ctx);
     const id = newId();
-    await runCommand(ctx, 'appointments.walkIn', async (trx, now) => {
-      const label = await requirePatient(trx, clinicId, input.patientId);
-      const doctor = await requireDoctor(trx, clinicId, input.doctorId);
-      if (!doctor.active) throw new ApiError({ code: 'conflict', reason: 'doctor_inactive', message: `${doctor.displayName} is not seeing patients.` });
-      const context: AppointmentContext = { doctorStaffId: input.doctorId, date: actor.today, startMinutes: null, holdExpiresAt: null, graceMinutes: grace };
-      const to = decide('requested', context, { type: 'appointment.checkIn', ...actor });
-      const token = await nextToken(trx, input.doctorId, actor.today);
-      await trx
-        .insertInto('appointments')
-        .values({
-          id,
-          patient_id: input.patientId,
-          doctor_id: input.doctorId,
-          date: actor.today,
-          start_minutes: null,
-          end_minutes: null,
-          kind: 'walk_in',
-          type: input.type,
-          status: to,
-          machine_version: APPOINTMENT_MACHINE_VERSION,
-          hold_expires_at: null,
-          token,
-          checked_in_at: now,
-          desk_notes: input.deskNotes,
-          cancel_reason: null,
-          ...label,
-          ...newRowConventions({ userId: ctx.session!.userId, clinicId }, now),
-        })
-        .execute();
-      const who = { userId: ctx.session!.userId, clinicId };
-      await recordTransition(trx, who, now, { appointmentId: id, event: 'appointment.request', from: null, to: 'requested', details: { walkIn: true } });
-      await recordTransition(trx, who, now, { appointmentId: id, event: 'appointment.checkIn', from: 'requested', to, details: { token } });
-      return {
-        result: null,
-        audit: [{ action: 'appointment.walk_in', entityType: 'appointment', entityId: id, changes: [{ field: 'token', before: null, after: token }] }],
-        mutationArgs: { id, ...input },
-        entities: ['appointments'],
-      };
-    });
-    return fullAppointment(ctx.db, clinicId, id, actor, grace);
+    await runMutation(ctx, 'appointments.walkIn', { id, ...input });
+    return fullAppointment(ctx.db, ctx.session!.clinicId, id, await actorFor(ctx, ctx.session!), await graceMinutes(ctx));
   },
 
-  async 'appointments.transition'(ctx, { id, event: type, reason, holdMinutes }) {
-    const clinicId = ctx.session!.clinicId;
-    const actor = await actorFor(ctx, { role: ctx.session!.role, userId: ctx.session!.userId });
-    const grace = await graceMinutes(ctx);
-    await runCommand(ctx, 'appointments.transition', async (trx, now) => {
-      const row = await loadAppointment(trx, clinicId, id);
-      const from = row.status as AppointmentStatus;
-      const holdExpiresAt = new Date(Date.parse(now) + holdMinutes * 60_000).toISOString();
-      const event = { type, ...actor, reason: reason ?? '', holdExpiresAt } as AppointmentEvent;
-      const to = decide(from, machineContext(row, grace), event);
-      const changes: Updateable<AppointmentsTable> = { status: to, updated_at: now, updated_by: ctx.session!.userId };
-      const details: Record<string, unknown> = {};
-      if (type === 'appointment.hold') changes.hold_expires_at = holdExpiresAt;
-      if (to === 'confirmed') changes.hold_expires_at = null;
-      if (to === 'checked_in') {
-        if (row.token === null) changes.token = details.token = await nextToken(trx, row.doctor_id, row.date);
-        changes.checked_in_at = now;
-      }
-      if (to === 'cancelled') changes.cancel_reason = reason;
-      await trx.updateTable('appointments').set(changes).where('id', '=', id).execute();
-      await recordTransition(trx, { userId: ctx.session!.userId, clinicId }, now, { appointmentId: id, event: type, from, to, reason, details: Object.keys(details).length ? details : undefined });
-      return {
-        result: null,
-        audit: [{ action: type, entityType: 'appointment', entityId: id, changes: [{ field: 'status', before: from, after: to }] }],
-        mutationArgs: { id, event: type, reason, holdMinutes },
-        entities: ['appointments'],
-      };
-    });
-    return fullAppointment(ctx.db, clinicId, id, actor, grace);
+  async 'appointments.transition'(ctx, input) {
+    await runMutation(ctx, 'appointments.transition', input);
+    return fullAppointment(ctx.db, ctx.session!.clinicId, input.id, await actorFor(ctx, ctx.session!), await graceMinutes(ctx));
   },
 
-  async 'appointments.reschedule'(ctx, { id, date, startMinutes, reason }) {
-    const clinicId = ctx.session!.clinicId;
-    const actor = await actorFor(ctx, { role: ctx.session!.role, userId: ctx.session!.userId });
-    if (date < actor.today) throw new ApiError({ code: 'validation', fields: { date: 'Choose today or a later date.' }, message: 'Appointments can only be moved to today or later.' });
-    const grace = await graceMinutes(ctx);
-    await runCommand(ctx, 'appointments.reschedule', async (trx, now) => {
-      const row = await loadAppointment(trx, clinicId, id);
-      const from = row.status as AppointmentStatus;
-      const to = decide(from, machineContext(row, grace), { type: 'appointment.reschedule', ...actor });
-      const slot = await assertRoom(trx, ctx, row.doctor_id, date, startMinutes, id);
-      await trx.updateTable('appointments').set({ date, start_minutes: slot.startMinutes, end_minutes: slot.endMinutes, updated_at: now, updated_by: ctx.session!.userId }).where('id', '=', id).execute();
-      const details = { from: { date: row.date, start: row.start_minutes === null ? null : formatMinutes(row.start_minutes) }, to: { date, start: formatMinutes(slot.startMinutes) } };
-      await recordTransition(trx, { userId: ctx.session!.userId, clinicId }, now, { appointmentId: id, event: 'appointment.reschedule', from, to, reason, details });
-      return {
-        result: null,
-        audit: [{ action: 'appointment.rescheduled', entityType: 'appointment', entityId: id, changes: [{ field: 'date', before: row.date, after: date }, { field: 'startMinutes', before: row.start_minutes, after: slot.startMinutes }] }],
-        mutationArgs: { id, date, startMinutes, reason },
-        entities: ['appointments'],
-      };
-    });
-    return fullAppointment(ctx.db, clinicId, id, actor, grace);
+  async 'appointments.reschedule'(ctx, input) {
+    await runMutation(ctx, 'appointments.reschedule', input);
+    return fullAppointment(ctx.db, ctx.session!.clinicId, input.id, await actorFor(ctx, ctx.session!), await graceMinutes(ctx));
   },
 };

@@ -5,8 +5,8 @@ import { auditDiff } from '../../../src-shared/audit';
 import { newClinicRows } from '../../../src-shared/domain/clinic';
 import { burnPasswordCheck, hashPassword, verifyPassword } from '../auth/password';
 import type { Session } from '../auth/sessions';
-import { runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
-import { clinicFromRow, staffFromRow } from '../mappers';
+import { runCommand, runMutation, type CallContext, type CoreDeps, type Handlers } from '../context';
+import { clinicFromRow, staffFromRow } from '../../../src-shared/commands/rows';
 
 const MAX_FREE_FAILURES = 5;
 const BASE_LOCKOUT_MS = 30_000;
@@ -180,15 +180,7 @@ export const authHandlers: Pick<
       throw new ApiError({ code: 'validation', fields: { currentPassword: 'Your current password is not right.' }, message: 'Your current password is not right.' });
     }
     const passwordHash = await hashPassword(newPassword, ctx.scrypt);
-    await runCommand(ctx, 'auth.changePassword', async (trx, now) => {
-      await trx.updateTable('staff').set({ password_hash: passwordHash, updated_at: now, updated_by: session.userId }).where('id', '=', user.id).execute();
-      return {
-        result: null,
-        audit: [{ action: 'staff.password_changed', entityType: 'staff', entityId: user.id, changes: auditDiff({ passwordHash: user.password_hash }, { passwordHash }) }],
-        mutationArgs: { id: user.id, passwordHash },
-        entities: ['staff'],
-      };
-    });
+    await runMutation(ctx, 'auth.changePassword', { id: user.id, passwordHash });
     return { changed: true as const };
   },
 };

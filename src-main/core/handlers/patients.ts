@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { ApiError, notFound } from '../../../src-shared/errors';
-import type { AuditEntry, PatientSearchResult, PatientSummary } from '../../../src-shared/api/types';
+import type { AuditEntry, Patient, PatientSearchResult, PatientSummary } from '../../../src-shared/api/types';
 import { newId } from '../../../src-shared/ids';
 import { formatMrn } from '../../../src-shared/mrn';
 import { todayIn } from '../../../src-shared/dates';
 import { namesProbablySame, normalizeName } from '../../../src-shared/domain/names';
-import { decideRegisterPatient, decideUpdatePatient } from '../../../src-shared/domain/patients';
+import { patientEditSet } from '../../../src-shared/domain/patients';
 import { classifyPatientQuery, patientFtsMatch } from '../../../src-shared/domain/patientSearch';
-import { runCommand, type CallContext, type CoreDeps, type Handlers } from '../context';
-import { PATIENT_SUMMARY_COLUMNS, patientColumns, patientFromRow, patientSummaryFromRow } from '../mappers';
+import { runMutation, type CallContext, type CoreDeps, type Handlers } from '../context';
+import { PATIENT_SUMMARY_COLUMNS, patientFromRow, patientSummaryFromRow } from '../../../src-shared/commands/rows';
 
 async function today(ctx: CoreDeps): Promise<string> {
   const clinic = await ctx.clinic();
@@ -95,62 +95,28 @@ export const patientHandlers: Pick<
         });
       }
     }
-    const day = await today(ctx);
-    const session = ctx.session!;
-    return runCommand(ctx, 'patients.register', async (trx, now) => {
-      // The desk's own MRN series: take the next number inside the same transaction as the insert.
+    // The desk's own MRN series: the next number is taken inside the command's transaction, so a refused
+    // registration uses none and two registrations here never share one; other desks have their own series.
+    const id = newId();
+    return (await runMutation(ctx, 'patients.register', async (trx) => {
       const series = await trx
         .updateTable('device')
         .set({ patient_next: sql`patient_next + 1` })
         .returning(['patient_series', sql<number>`patient_next - 1`.as('seq')])
         .executeTakeFirstOrThrow();
-      const { patient, changes } = decideRegisterPatient(input, { id: newId(), mrn: formatMrn(series.patient_series, series.seq) }, { now, today: day });
-      await trx
-        .insertInto('patients')
-        .values({
-          ...patientColumns(patient),
-          clinic_id: session.clinicId,
-          created_at: now,
-          updated_at: now,
-          updated_by: session.userId,
-          row_version: null,
-          deleted_at: null,
-        })
-        .execute();
-      return {
-        result: patient,
-        audit: [{ action: 'patient.registered', entityType: 'patient', entityId: patient.id, changes }],
-        mutationArgs: { patient },
-        entities: ['patients'],
-      };
-    });
+      return { id, mrn: formatMrn(series.patient_series, series.seq), input };
+    })) as Patient;
   },
 
   async 'patients.update'(ctx, { id, changes }) {
     const day = await today(ctx);
-    const session = ctx.session!;
     const current = patientFromRow(await loadPatient(ctx, id));
-    const decision = decideUpdatePatient(current, changes, { now: ctx.clock().toISOString(), today: day });
-    if (!decision) return current;
-    return runCommand(ctx, 'patients.update', async (trx, now) => {
-      const fresh = await trx.selectFrom('patients').select('updated_at').where('id', '=', id).executeTakeFirstOrThrow();
-      if (fresh.updated_at !== current.updatedAt) {
-        throw new ApiError({ code: 'conflict', reason: 'changed_meanwhile', message: 'Someone else changed this patient just now. Reload to see their changes, then edit again.' });
-      }
-      const next = { ...decision.patient, updatedAt: now };
-      await trx
-        .updateTable('patients')
-        .set({ ...patientColumns(next), updated_at: now, updated_by: session.userId })
-        .where('id', '=', id)
-        .execute();
-      return {
-        result: next,
-        audit: [{ action: 'patient.updated', entityType: 'patient', entityId: id, changes: decision.changes }],
-        // Only the fields that changed travel: the server merges demographics field by field.
-        mutationArgs: { id, changes: Object.fromEntries(decision.changes.map((c) => [c.field, c.after])) },
-        entities: ['patients'],
-      };
-    });
+    const set = patientEditSet(current, changes, { now: ctx.clock().toISOString(), today: day });
+    if (Object.keys(set).length === 0) return current;
+    if ((await loadPatient(ctx, id)).updated_at !== current.updatedAt) {
+      throw new ApiError({ code: 'conflict', reason: 'changed_meanwhile', message: 'Someone else changed this patient just now. Reload to see their changes, then edit again.' });
+    }
+    return (await runMutation(ctx, 'patients.update', { id, set })) as Patient;
   },
 
   async 'patients.history'(ctx, { id }) {

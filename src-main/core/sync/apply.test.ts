@@ -172,9 +172,10 @@ describe('applying shape batches', () => {
     apply(a, [ins(kept), ins(gone), ins(changed), ins(pendingEdit), UP_TO_DATE], '0_4', 'h-old');
     const localOnly = patient(0, { row_version: null });
     opened.sqlite.prepare(`INSERT INTO patients (${Object.keys(localOnly).join(',')}) VALUES (${Object.keys(localOnly).map(() => '?').join(',')})`).run(...Object.values(localOnly));
-    opened.sqlite
-      .prepare(`INSERT INTO outbox (mutation_id, name, args, device_id, user_id, created_at) VALUES (?, 'patients.update', ?, 'dev', 'u', ?)`)
-      .run(newId(), JSON.stringify({ id: pendingEdit.id, changes: { city: 'Pune' } }), NOW);
+    const { lastInsertRowid: seq } = opened.sqlite
+      .prepare(`INSERT INTO outbox (mutation_id, name, args, device_id, user_id, created_at, rows) VALUES (?, 'patients.update', ?, 'dev', 'u', ?, ?)`)
+      .run(newId(), JSON.stringify({ id: pendingEdit.id, set: { city: 'Pune' } }), NOW, JSON.stringify([['patients', pendingEdit.id]]));
+    opened.sqlite.prepare(`INSERT INTO outbox_rows (row_id, seq, table_name) VALUES (?, ?, 'patients')`).run(pendingEdit.id, seq);
 
     expect(apply(a, [MUST_REFETCH], '-1', 'h-new')).toMatchObject({ mustRefetch: true, upToDate: false });
     expect(a.position()).toEqual({ handle: 'h-new', offset: '-1', refetching: true });

@@ -15,7 +15,10 @@ import { SHAPES, shapeColumns, type ShapeColumnType, type ShapeName, type Statio
  *  - must-refetch: the shape restarts from a new snapshot. Every server-known local row (row_version not
  *    null) becomes a candidate in sync_refetch; each row the new snapshot delivers is crossed off; at the
  *    snapshot's up-to-date the candidates left are gone from the server and are deleted — except rows a
- *    pending outbox mutation names, which wait for the write path.
+ *    pending outbox mutation wrote, which wait for the write path.
+ *  - a row a pending outbox mutation wrote (outbox_rows) is never overwritten by a streamed row: the newest
+ *    streamed version waits in sync_held and goes in, by row_version, once the mutation is settled
+ *    (sync/push.ts).
  *
  * Synchronous on purpose: the caller holds the write connection (kysely's connection lock) for the
  * whole batch, see inSyncTransaction.
@@ -103,6 +106,9 @@ function countInserts(messages: readonly Message<Row<unknown>>[]): number {
   return n;
 }
 
+/** 'newer': a streamed row goes in only over an older one. 'settle': the server's answer to this desk's mutation. */
+type UpsertMode = 'newer' | 'settle';
+
 export class ShapeApplier {
   readonly table: ShapeName;
   readonly #sqlite: Database.Database;
@@ -110,8 +116,9 @@ export class ShapeApplier {
   readonly #types: Record<string, ShapeColumnType>;
   readonly #upserts = new Map<string, (params: unknown[]) => Database.RunResult>();
   #fullUpsert: ((params: unknown[]) => Database.RunResult) | null = null;
+  readonly #tokens: boolean;
   readonly #stmt: Record<
-    'del' | 'anyRow' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position',
+    'del' | 'freeToken' | 'anyRow' | 'refetchCross' | 'refetchClear' | 'refetchMark' | 'refetchFinish' | 'saveOffset' | 'setRefetching' | 'ensure' | 'position' | 'anyPending' | 'pending' | 'hold',
     Database.Statement
   >;
 
@@ -121,16 +128,21 @@ export class ShapeApplier {
     this.#columns = shapeColumns(table, station);
     const shapeColumnsDef: Record<string, { type: ShapeColumnType }> = SHAPES[table].columns;
     this.#types = Object.fromEntries(this.#columns.map((c) => [c, shapeColumnsDef[c]!.type]));
+    this.#tokens = table === 'appointments';
     const t = `"${table}"`;
     this.#stmt = {
       del: sqlite.prepare(`DELETE FROM ${t} WHERE id = ?`),
+      // The server hands out queue tokens: a local row holding the token a server row now has is out of date.
+      freeToken: sqlite.prepare(
+        table === 'appointments' ? `UPDATE appointments SET token = NULL WHERE doctor_id = ? AND date = ? AND token = ? AND id != ?` : `SELECT 1 WHERE ? AND ? AND ? AND ?`,
+      ),
       anyRow: sqlite.prepare(`SELECT 1 FROM ${t} LIMIT 1`),
       refetchCross: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ? AND row_id = ?`),
       refetchClear: sqlite.prepare(`DELETE FROM sync_refetch WHERE shape = ?`),
       refetchMark: sqlite.prepare(`INSERT OR IGNORE INTO sync_refetch (shape, row_id) SELECT ?, id FROM ${t} WHERE row_version IS NOT NULL`),
       refetchFinish: sqlite.prepare(
         `DELETE FROM ${t} WHERE id IN (SELECT row_id FROM sync_refetch WHERE shape = ?)
-           AND NOT EXISTS (SELECT 1 FROM outbox WHERE outbox.status = 'pending' AND instr(outbox.args, ${t}.id) > 0)`,
+           AND NOT EXISTS (SELECT 1 FROM outbox_rows WHERE outbox_rows.row_id = ${t}.id)`,
       ),
       saveOffset: sqlite.prepare(
         `UPDATE sync_shapes SET handle = ?, "offset" = ?, rows_applied = rows_applied + ?, up_to_date_at = coalesce(?, up_to_date_at) WHERE name = ?`,
@@ -138,6 +150,13 @@ export class ShapeApplier {
       setRefetching: sqlite.prepare(`UPDATE sync_shapes SET refetching = ? WHERE name = ?`),
       ensure: sqlite.prepare(`INSERT OR IGNORE INTO sync_shapes (name) VALUES (?)`),
       position: sqlite.prepare(`SELECT handle, "offset" AS "offset", refetching FROM sync_shapes WHERE name = ?`),
+      anyPending: sqlite.prepare(`SELECT 1 FROM outbox_rows LIMIT 1`),
+      pending: sqlite.prepare(`SELECT 1 FROM outbox_rows WHERE row_id = ? LIMIT 1`),
+      // A streamed row that a pending mutation holds waits here, the newest version only (migration 0008).
+      hold: sqlite.prepare(
+        `INSERT INTO sync_held (table_name, row_id, row_version, data) VALUES (?, ?, ?, ?)
+         ON CONFLICT (table_name, row_id) DO UPDATE SET row_version = excluded.row_version, data = excluded.data WHERE excluded.row_version > sync_held.row_version`,
+      ),
     };
     this.#stmt.ensure.run(table);
   }
@@ -148,15 +167,18 @@ export class ShapeApplier {
     return { handle: row.handle, offset: row.offset, refetching: row.refetching === 1 };
   }
 
-  #upsert(columns: string[]): (params: unknown[]) => Database.RunResult {
-    if (columns === this.#columns && this.#fullUpsert) return this.#fullUpsert;
-    const key = columns.join(',');
+  #upsert(columns: string[], mode: UpsertMode = 'newer'): (params: unknown[]) => Database.RunResult {
+    if (mode === 'newer' && columns === this.#columns && this.#fullUpsert) return this.#fullUpsert;
+    const key = mode + ':' + columns.join(',');
     let run = this.#upserts.get(key);
     if (!run) {
       const t = `"${this.table}"`;
       const cols = columns.map((c) => `"${c}"`);
       const set = cols.filter((c) => c !== '"id"').map((c) => `${c} = excluded.${c}`);
-      const conflict = `ON CONFLICT (id) DO UPDATE SET ${set.join(', ')} WHERE coalesce(${t}.row_version, -1) < excluded.row_version`;
+      // 'settle': the server's answer to this desk's own mutation is its truth for the row, even at the version
+      // the desk already had (a local edit keeps the row's last server version until the server answers).
+      const op = mode === 'settle' ? '<=' : '<';
+      const conflict = `ON CONFLICT (id) DO UPDATE SET ${set.join(', ')} WHERE coalesce(${t}.row_version, -1) ${op} excluded.row_version`;
       // An appointment takes its patient's label (migration 0003) in the insert itself when the patient is
       // already here; left NULL, the insert trigger would rewrite the new row (and its index entries) at
       // once to fill it. (WHERE true: SQLite needs it between INSERT … SELECT and ON CONFLICT.)
@@ -172,8 +194,67 @@ export class ShapeApplier {
       run = labelled ? (params) => stmt.run(...params, params[at]) : (params) => stmt.run(...params);
       this.#upserts.set(key, run);
     }
-    if (columns === this.#columns) this.#fullUpsert = run;
+    if (mode === 'newer' && columns === this.#columns) this.#fullUpsert = run;
     return run;
+  }
+
+  /**
+   * Writes one server row: the station's columns, only those it carries (an update may carry just the
+   * changed ones); true when the local row changed. (Written for speed: a first snapshot passes here a
+   * million times.)
+   */
+  #writeRow(value: Record<string, unknown>, mode: UpsertMode): boolean {
+    let columns = this.#columns;
+    for (const c of this.#columns) {
+      if (!(c in value)) {
+        columns = this.#columns.filter((x) => x in value);
+        break;
+      }
+    }
+    const params: unknown[] = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) params[i] = toSqlValue(this.#types[columns[i]!]!, value[columns[i]!]);
+    if (this.#tokens && value.token != null && value.doctor_id !== undefined && value.date !== undefined) {
+      // (A local walk-in numbered offline, say, while the server gave that number to another desk's patient:
+      // the local row's own number comes with its server version.)
+      this.#stmt.freeToken.run(value.doctor_id, value.date, value.token, value.id);
+    }
+    return this.#upsert(columns, mode)(params).changes > 0;
+  }
+
+  /** True while a pending outbox mutation holds this row (it must not be overwritten yet). */
+  isPending(id: string): boolean {
+    return this.#stmt.pending.get(id) !== undefined;
+  }
+
+  /**
+   * Rows the server sent in answer to this desk's own mutations (after-images, or the current rows of a
+   * refused one): each goes in unless a later pending mutation still holds it, in which case it waits in
+   * sync_held like a streamed row. Returns how many rows changed.
+   */
+  settleRows(rows: readonly Record<string, unknown>[]): number {
+    let changed = 0;
+    for (const row of rows) {
+      const id = row.id;
+      if (typeof id !== 'string' || row.row_version === null || row.row_version === undefined) continue;
+      if (this.isPending(id)) this.#hold(row);
+      else if (this.#writeRow(row, 'settle')) changed++;
+    }
+    return changed;
+  }
+
+  /** A row the server no longer has (or never had): removed here unless a pending mutation still holds it. */
+  dropRow(id: string): number {
+    if (this.isPending(id)) return 0;
+    return this.#stmt.del.run(id).changes;
+  }
+
+  /** A held row, once nothing pending holds it any more: in by row_version, like any streamed row. */
+  releaseHeld(row: Record<string, unknown>): number {
+    return this.#writeRow(row, 'newer') ? 1 : 0;
+  }
+
+  #hold(value: Record<string, unknown>): void {
+    this.#stmt.hold.run(this.table, value.id, Number(value.row_version), JSON.stringify(value));
   }
 
   /**
@@ -190,6 +271,8 @@ export class ShapeApplier {
       beginBulk(this.#sqlite, this.table);
       bulk = true;
     }
+    // Rows pending mutations wrote are not overwritten by streamed rows: those wait (migration 0008).
+    const anyPending = this.#stmt.anyPending.get() !== undefined;
     for (const message of messages) {
       const headers = message.headers as Record<string, unknown>;
       const control = headers.control;
@@ -223,27 +306,20 @@ export class ShapeApplier {
       const id = value.id;
       if (typeof id !== 'string') continue;
       if (refetching) this.#stmt.refetchCross.run(this.table, id);
+      if (anyPending && this.isPending(id)) {
+        if (operation !== 'delete' && value.row_version !== null && value.row_version !== undefined) this.#hold(value);
+        out.skipped++;
+        continue;
+      }
       if (operation === 'delete') {
         out.changed += this.#stmt.del.run(id).changes;
         continue;
-      }
-      // Only the station's columns, only those the message carries (an update may carry just the changed ones).
-      // (Written for speed: a first snapshot passes here a million times.)
-      let columns = this.#columns;
-      for (const c of this.#columns) {
-        if (!(c in value)) {
-          columns = this.#columns.filter((x) => x in value);
-          break;
-        }
       }
       if (value.row_version === null || value.row_version === undefined) {
         out.skipped++;
         continue;
       }
-      const params: unknown[] = new Array(columns.length);
-      for (let i = 0; i < columns.length; i++) params[i] = toSqlValue(this.#types[columns[i]!]!, value[columns[i]!]);
-      const changes = this.#upsert(columns)(params).changes;
-      if (changes > 0) out.changed++;
+      if (this.#writeRow(value, 'newer')) out.changed++;
       else out.skipped++;
     }
     out.upToDate = out.upToDate && !refetching;

@@ -7,6 +7,7 @@ import type { LocalDatabase, SyncConnection } from '../db/schema';
 import type { Logger } from '../log';
 import { inSyncTransaction, SHAPE_ENTITIES, shapeParser, ShapeApplier, type ApplyOutcome } from './apply';
 import type { FetchFn } from './remote';
+import { OutboxPusher } from './push';
 
 
 /** How often a desk that lost its server asks whether it is back. */
@@ -37,6 +38,8 @@ export interface SyncClientOptions {
   backoff?: { initialDelay?: number; maxDelay?: number; multiplier?: number };
   /** Wait before a stream that gave up is started again (ms). */
   restartDelayMs?: number;
+  /** The write path's retry delays while the server cannot be reached (ms). */
+  pushRetry?: { initialDelay?: number; maxDelay?: number };
 }
 
 interface ShapeRun {
@@ -67,6 +70,8 @@ export class SyncClient {
   #lastKey = '';
   #healthTimer: ReturnType<typeof setTimeout> | null = null;
   readonly #waiters = new Set<() => void>();
+  #pusher: OutboxPusher | null = null;
+  #pushFailing = false;
 
   constructor(conn: SyncConnection, opts: SyncClientOptions) {
     this.#conn = conn;
@@ -89,8 +94,32 @@ export class SyncClient {
       this.#runs.set(name, run);
       this.#startStream(run);
     }
+    this.#pusher = new OutboxPusher({
+      db: this.#opts.db,
+      sqlite: this.#opts.sqlite,
+      log: this.#opts.log,
+      clock: this.#opts.clock,
+      fetch: this.#opts.fetch,
+      serverUrl: this.#conn.server_url,
+      credential: this.#conn.credential,
+      appliers: this.#appliers,
+      retry: this.#opts.pushRetry,
+      onSettled: (entities, tables) => this.#opts.onApplied(entities, tables),
+      onReachable: (reachable) => {
+        if (this.#pushFailing === !reachable) return;
+        this.#pushFailing = !reachable;
+        this.#statusMaybeChanged();
+      },
+      onRevoked: () => this.#revoke(),
+    });
     this.#opts.log.log('info', 'sync.started', { shapes: SHAPE_NAMES.length, station: this.#conn.station_role });
     this.#statusMaybeChanged();
+    this.#pusher.kick();
+  }
+
+  /** The outbox has something new (or the server may be back): push it now. */
+  kick(): void {
+    if (!this.#stopped && !this.#revoked) this.#pusher?.kick();
   }
 
   #startStream(run: ShapeRun): void {
@@ -236,7 +265,10 @@ export class SyncClient {
       this.#opts.log.log('debug', 'sync.applied', { shape: run.name, changed, skipped: outcome.skipped, removed: outcome.refetchDeleted });
       this.#opts.onApplied(SHAPE_ENTITIES[run.name], [run.name]);
     }
-    if (wasFailing) this.#opts.log.log('info', 'sync.shape_reachable', { shape: run.name });
+    if (wasFailing) {
+      this.#opts.log.log('info', 'sync.shape_reachable', { shape: run.name });
+      this.kick();
+    }
     this.#statusMaybeChanged();
   }
 
@@ -259,7 +291,7 @@ export class SyncClient {
     if (this.#revoked) return 'revoked';
     const runs = [...this.#runs.values()];
     if (runs.length === 0) return 'offline';
-    if (runs.some((r) => r.failing)) return 'offline';
+    if (runs.some((r) => r.failing) || this.#pushFailing) return 'offline';
     return runs.every((r) => r.upToDate) ? 'online' : 'syncing';
   }
 
@@ -307,7 +339,7 @@ export class SyncClient {
    * Offline that long after the server is back.
    */
   #watchForServer(): void {
-    const failing = [...this.#runs.values()].some((r) => r.failing);
+    const failing = [...this.#runs.values()].some((r) => r.failing) || this.#pushFailing;
     if (!failing || this.#stopped || this.#revoked) {
       if (this.#healthTimer) clearTimeout(this.#healthTimer);
       this.#healthTimer = null;
@@ -321,6 +353,7 @@ export class SyncClient {
         if (res.ok && !this.#stopped) {
           for (const run of this.#runs.values()) run.failing = false;
           this.#opts.log.log('info', 'sync.server_reachable', {});
+          this.kick();
         }
       } catch {
         // still unreachable: try again on the next tick
@@ -337,6 +370,7 @@ export class SyncClient {
       run.controller?.abort();
       if (run.restartTimer) clearTimeout(run.restartTimer);
     }
+    await this.#pusher?.stop();
     while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
     for (const w of this.#waiters) w();
     this.#opts.log.log('info', 'sync.stopped', {});

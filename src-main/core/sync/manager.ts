@@ -18,6 +18,8 @@ export interface SyncOptions {
   joinTimeoutMs?: number;
   backoff?: { initialDelay?: number; maxDelay?: number; multiplier?: number };
   restartDelayMs?: number;
+  /** The write path's retry delays while the server cannot be reached (ms). */
+  pushRetry?: { initialDelay?: number; maxDelay?: number };
 }
 
 export interface SyncManagerDeps {
@@ -91,6 +93,7 @@ export class SyncManager {
   #client: SyncClient | null = null;
   #closed = false;
   #joining = false;
+  #uploading = false;
 
   constructor(deps: SyncManagerDeps, opts: SyncOptions = {}) {
     this.#deps = deps;
@@ -102,6 +105,11 @@ export class SyncManager {
   async open(): Promise<void> {
     this.#conn = (await this.#deps.db.selectFrom('sync_connection').selectAll().executeTakeFirst()) ?? null;
     if (this.#conn && !this.#conn.revoked_at) await this.#startClient();
+  }
+
+  /** Something was queued in the outbox: push it now (the write path; a no-op while standalone). */
+  kick(): void {
+    this.#client?.kick();
   }
 
   async close(): Promise<void> {
@@ -121,6 +129,7 @@ export class SyncManager {
       fetch: this.#fetch,
       backoff: this.#opts.backoff,
       restartDelayMs: this.#opts.restartDelayMs,
+      pushRetry: this.#opts.pushRetry,
       onApplied: (entities, tables) => {
         if (tables.includes('clinics')) this.#deps.invalidateClinic();
         this.#deps.emit({ type: 'changed', entities: [...entities, 'sync'] });
@@ -171,8 +180,8 @@ export class SyncManager {
    * printed (src-server/services/founding.ts): clinic and staff, then every other synced table in
    * dependency order, UPLOAD_BATCH rows a request, then "done"; from then on it syncs as the clinic's first,
    * admin, device. Rows go as they are on this desk (the server gives them their row_version and streams
-   * them back). What the outbox held before the upload began is in those rows, so it is settled; anything
-   * queued meanwhile stays pending. A retry with the same code after a failure resumes: the server keeps
+   * them back). Commands wait while it runs (writesPaused), so the outbox is wholly described by those rows
+   * and is settled. A retry with the same code after a failure resumes: the server keeps
    * what arrived and ignores rows it already has.
    */
   async connect(input: { serverUrl: string; code: string; deviceName: string }): Promise<SyncJoinResult> {
@@ -187,9 +196,26 @@ export class SyncManager {
       throw new ApiError({ code: 'conflict', reason: 'no_clinic', message: 'Set up the clinic on this PC first, or join a clinic server that already has it.' });
     }
     const url = this.#serverUrl(input.serverUrl);
+    // While the desk's records are on their way, nothing new is written here (the screens say so and keep
+    // what was typed): every outbox entry is then described by the rows sent, and all of it is settled.
+    this.#uploading = true;
+    try {
+      await this.#deps.db.connection().execute(async () => undefined); // a command under way finishes first
+      return await this.#upload(url, input);
+    } finally {
+      this.#uploading = false;
+    }
+  }
+
+  /** Why a command may not write just now (a plain sentence), or null. */
+  writesPaused(): string | null {
+    return this.#uploading
+      ? 'This PC is sending its records to the clinic server for the first time. Wait a moment and save again; nothing you typed is lost.'
+      : null;
+  }
+
+  async #upload(url: string, input: { code: string; deviceName: string }): Promise<SyncJoinResult> {
     const device = await this.#deps.db.selectFrom('device').selectAll().executeTakeFirstOrThrow();
-    // The outbox entries the rows below already carry: anything queued while they are read and sent stays
-    // pending, for the write path.
     const queued = await sql<{ last: number | null }>`SELECT max(rowid) AS last FROM outbox`.execute(this.#deps.db);
     const settleUpTo = queued.rows[0]?.last ?? 0;
     const [clinic] = await this.#localRows('clinics', 0, 1);
@@ -220,8 +246,8 @@ export class SyncManager {
     }
     await this.#uploadRequest(url, enrolled.credential, '/v1/upload/finish', {});
     this.#deps.log.log('info', 'sync.uploaded', { rows: sent + staff.length + 1 });
-    // What the outbox described before the upload is on the server now, in the rows just sent: settled in
-    // the same transaction that keeps the credential.
+    // What the outbox described is on the server now, in the rows just sent: settled in the same transaction
+    // that keeps the credential.
     await this.#adopt(url, enrolled, device.patient_series, { settleOutboxUpTo: settleUpTo });
     return this.#waitForClinic();
   }
@@ -313,6 +339,7 @@ export class SyncManager {
       await trx.insertInto('sync_connection').values(conn).execute();
       if (opts.settleOutboxUpTo !== undefined) {
         await trx.updateTable('outbox').set({ status: 'applied' }).where('status', '=', 'pending').where(sql<number>`rowid`, '<=', opts.settleOutboxUpTo).execute();
+        await trx.deleteFrom('outbox_rows').where('seq', '<=', opts.settleOutboxUpTo).execute();
       }
       // The server's series for this desk's MRNs (its own, kept, when no other device of the clinic had it).
       await trx

@@ -1,9 +1,17 @@
-import type { Selectable } from 'kysely';
-import type { ClinicInfo, Patient, PatientSummary, Sex, StaffMember } from '../../src-shared/api/types';
-import type { Role } from '../../src-shared/roles';
-import type { ClinicsTable, PatientsTable, StaffTable } from './db/schema';
+import type { ClinicInfo, Patient, PatientSummary, Sex, StaffMember } from '../api/types';
+import type { Role } from '../roles';
+import type { ShapeRow } from '../sync/shapes';
 
-export function clinicFromRow(r: Selectable<ClinicsTable>): ClinicInfo {
+/**
+ * Synced rows ⇄ the records the ClinicApi speaks, the same on the desk and the server. A row as either side
+ * stores it: row_version is null on a desk until the server has seen the row (and absent from a row a
+ * command is about to write).
+ */
+type Stored<T extends 'clinics' | 'staff' | 'patients'> = Omit<ShapeRow<T>, 'row_version' | 'no_show_grace_minutes'> & {
+  row_version?: number | null;
+} & (T extends 'clinics' ? { no_show_grace_minutes: number | null } : unknown);
+
+export function clinicFromRow(r: Stored<'clinics'>): ClinicInfo {
   return {
     id: r.id,
     legalName: r.legal_name,
@@ -21,7 +29,7 @@ export function clinicFromRow(r: Selectable<ClinicsTable>): ClinicInfo {
   };
 }
 
-export function staffFromRow(r: Selectable<StaffTable>): StaffMember {
+export function staffFromRow(r: Stored<'staff'>): StaffMember {
   return {
     id: r.id,
     username: r.username,
@@ -33,7 +41,7 @@ export function staffFromRow(r: Selectable<StaffTable>): StaffMember {
   };
 }
 
-export function patientFromRow(r: Selectable<PatientsTable>): Patient {
+export function patientFromRow(r: Stored<'patients'>): Patient {
   return {
     id: r.id,
     mrn: r.mrn,
@@ -57,7 +65,7 @@ export function patientFromRow(r: Selectable<PatientsTable>): Patient {
     consentDataProcessingAt: r.consent_data_processing_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    rowVersion: r.row_version,
+    rowVersion: r.row_version ?? null,
   };
 }
 
@@ -89,7 +97,7 @@ export function patientColumns(p: Patient) {
 
 export const PATIENT_SUMMARY_COLUMNS = ['id', 'mrn', 'full_name', 'sex', 'date_of_birth', 'dob_estimated', 'mobile', 'city'] as const;
 
-export function patientSummaryFromRow(r: Pick<Selectable<PatientsTable>, (typeof PATIENT_SUMMARY_COLUMNS)[number]>): PatientSummary {
+export function patientSummaryFromRow(r: Pick<Stored<'patients'>, (typeof PATIENT_SUMMARY_COLUMNS)[number]>): PatientSummary {
   return {
     id: r.id,
     mrn: r.mrn,

@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_FILE_NAME } from '../src-main/core/core';
+import { todayIn } from '../src-shared/dates';
+import { jsonLogger } from '../src-server/log';
+import { startServer, type RunningServer } from '../src-server/http/server';
+import { createSetupCode } from '../src-server/services/founding';
+import { freshDatabase, TEST_PG_URL, type TestDatabase } from '../src-server/test/backends';
+import { addStaff, captureLogger, openTestDesk, PATIENT, tempDir, until, type TestDesk } from './helpers';
+
+/**
+ * The write path with several desks (DESIGN.md §4, issue 5): each desk its own SQLite file and core, one
+ * real server (PGlite, or PostgreSQL with TEST_DATABASE_URL). Desks go offline by losing their network
+ * (their fetch fails), keep working, and converge when it is back: the server decides, nothing typed is
+ * lost, nothing is applied twice.
+ */
+const kind = TEST_PG_URL ? 'postgres' : 'pglite';
+
+/** A desk's network: switched off, every request fails as if the cable were out. */
+interface Network {
+  online: boolean;
+  onPushReply: null | ((res: Response) => boolean);
+  pushes: number;
+  fetch: typeof fetch;
+}
+
+function network(): Network {
+  const net: Network = {
+    online: true,
+    /** Called with each /v1/mutations response before the desk sees it; return false to lose the reply. */
+    onPushReply: null,
+    pushes: 0,
+    fetch: async (input, init) => {
+      if (!net.online) throw new TypeError('fetch failed');
+      const url = String(input instanceof Request ? input.url : input);
+      const res = await fetch(input, init);
+      if (url.endsWith('/v1/mutations')) {
+        net.pushes++;
+        if (net.onPushReply && !net.onPushReply(res)) throw new TypeError('fetch failed');
+      }
+      return res;
+    },
+  };
+  return net;
+}
+
+/** 0 → "Aa", 1 → "Ab", …: names may hold letters only. */
+const letters = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
+
+const SYNC = { joinTimeoutMs: 30_000, backoff: { initialDelay: 20, maxDelay: 200 }, restartDelayMs: 100, pushRetry: { initialDelay: 20, maxDelay: 200 } };
+
+describe(`desks writing offline converge through the server (${kind})`, () => {
+  let t: TestDatabase;
+  let server: RunningServer;
+  const serverLog: string[] = [];
+  const netA = network();
+  const netB = network();
+  let a: TestDesk;
+  let b: TestDesk;
+  let deskA: string; // front desk user on A
+  let deskB: string; // front desk user on B
+  let doctorId: string;
+  const tomorrow = (() => {
+    const d = new Date(Date.now() + 86_400_000);
+    return todayIn('Asia/Kolkata', d);
+  })();
+
+  const raw = (desk: TestDesk) => new Database(path.join(desk.dir, DB_FILE_NAME), { readonly: true });
+  const one = <T>(desk: TestDesk, q: string, ...params: unknown[]): T => {
+    const db = raw(desk);
+    try {
+      return db.prepare(q).get(...params) as T;
+    } finally {
+      db.close();
+    }
+  };
+  const all = <T>(desk: TestDesk, q: string, ...params: unknown[]): T[] => {
+    const db = raw(desk);
+    try {
+      return db.prepare(q).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  };
+  const pending = (desk: TestDesk) => one<{ n: number }>(desk, `SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).n;
+  const settled = (desk: TestDesk) => until(() => pending(desk) === 0, 'the outbox to empty');
+
+  beforeAll(async () => {
+    t = await freshDatabase(kind);
+    server = await startServer({ central: t.central, log: jsonLogger((l) => serverLog.push(l), 'debug'), port: 0, shapes: { liveTimeoutMs: 1_000 } });
+    a = await openTestDesk({ logger: captureLogger(), sync: { ...SYNC, fetch: netA.fetch } });
+    deskA = await addStaff(a, 'front_desk', 'farah');
+    await addStaff(a, 'doctor', 'drrao');
+    doctorId = (await a.call('doctors.list', {})).find((x) => x.displayName === 'Test doctor')!.staffId;
+    await a.call('schedules.setWeekly', { doctorId, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinutes: 540, endMinutes: 780, slotMinutes: 15, capacity: 1 })) });
+    const setup = (await createSetupCode(t.central.db, { now: new Date() }))!;
+    await a.call('sync.connect', { serverUrl: server.url, code: setup.code, deviceName: 'Reception A' });
+    const { code } = await a.call('devices.createEnrolmentCode', { stationRole: 'front_desk' });
+    b = await openTestDesk({ dataDir: tempDir(), setup: false, logger: captureLogger(), sync: { ...SYNC, fetch: netB.fetch } });
+    await b.call('sync.join', { serverUrl: server.url, code, deviceName: 'Reception B' }, null);
+    deskB = (await b.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null)).token;
+    b.adminToken = (await b.call('auth.signIn', { username: 'asha', password: 'correct horse 1' }, null)).token;
+    await until(async () => (await b.call('doctors.list', {})).length === 1 && (await b.call('schedules.get', { doctorId })).weekly.length === 7, 'the schedule on B');
+  }, 120_000);
+
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await server?.close();
+    await t?.dispose();
+  }, 60_000);
+
+  it('a booking made on A is on the server with its row_version and reaches B without anyone asking', async () => {
+    const p = await a.call('patients.register', { patient: PATIENT }, deskA);
+    const booked = await a.call('appointments.book', { doctorId, patientId: p.id, date: tomorrow, startMinutes: 540, type: 'new', mode: 'confirm' }, deskA);
+    await settled(a);
+    const central = await t.central.db.selectFrom('appointments').select(['id', 'status', 'row_version']).where('id', '=', booked.id).executeTakeFirstOrThrow();
+    expect(central.status).toBe('confirmed');
+    // A's copy carries the server's row_version (the after-image), so it is no longer "never seen".
+    expect(one<{ row_version: number }>(a, 'SELECT row_version FROM appointments WHERE id = ?', booked.id).row_version).toBe(central.row_version);
+    const onB = await until(async () => (await b.call('appointments.day', { date: tomorrow }, deskB)).doctors[0]!.slots[0]!.appointments[0], 'the booking on B');
+    expect(onB).toMatchObject({ id: booked.id, patientName: PATIENT.fullName, status: 'confirmed' });
+    // The transitions the desk wrote are the server's rows (same ids).
+    const transitions = await t.central.db.selectFrom('appointment_transitions').select('id').where('appointment_id', '=', booked.id).orderBy('id').execute();
+    expect(transitions.map((r) => r.id)).toEqual(all<{ id: string }>(a, 'SELECT id FROM appointment_transitions WHERE appointment_id = ? ORDER BY id', booked.id).map((r) => r.id));
+  });
+
+  it('both desks offline book the same slot: after reconnecting exactly one booking stands, the other is in that desk’s inbox', async () => {
+    const p1 = await a.call('patients.register', { patient: { fullName: 'Kavya Menon', sex: 'female', ageYears: 29, mobile: '9822000001' } }, deskA);
+    const p2 = await a.call('patients.register', { patient: { fullName: 'Rohan Shetty', sex: 'male', ageYears: 41, mobile: '9822000002' } }, deskA);
+    await settled(a);
+    await until(async () => (await b.call('patients.search', { query: 'Rohan', limit: 5 }, deskB)).patients.length === 1, 'patients on B');
+    netA.online = false;
+    netB.online = false;
+    const onA = await a.call('appointments.book', { doctorId, patientId: p1.id, date: tomorrow, startMinutes: 600, type: 'new', mode: 'confirm' }, deskA);
+    const onB = await b.call('appointments.book', { doctorId, patientId: p2.id, date: tomorrow, startMinutes: 600, type: 'new', mode: 'confirm' }, deskB);
+    expect(pending(a)).toBe(1);
+    expect(pending(b)).toBe(1);
+    netA.online = true;
+    await settled(a);
+    netB.online = true;
+    await settled(b);
+
+    const standing = await t.central.db.selectFrom('appointments').select(['id']).where('date', '=', tomorrow).where('start_minutes', '=', 600).execute();
+    expect(standing.map((r) => r.id)).toEqual([onA.id]);
+    // B's copy went back to the server's truth: its own booking is gone, A's is there.
+    await until(async () => {
+      const slot = (await b.call('appointments.day', { date: tomorrow }, deskB)).doctors[0]!.slots.find((s) => s.startMinutes === 600)!;
+      return slot.appointments.length === 1 && slot.appointments[0]!.id === onA.id;
+    }, 'B to show only A’s booking');
+    expect(one(b, 'SELECT id FROM appointments WHERE id = ?', onB.id)).toBeUndefined();
+    // …and what was typed is in B's inbox, in plain words.
+    const inbox = all<{ name: string; reason: string; message: string; args: string; resolved_at: string | null }>(b, 'SELECT * FROM inbox');
+    expect(inbox).toHaveLength(1);
+    expect(inbox[0]).toMatchObject({ name: 'appointments.book', reason: 'slot_full', resolved_at: null });
+    expect(inbox[0]!.message).toMatch(/Test doctor's 10:00 slot on .* is already booked/);
+    expect(JSON.parse(inbox[0]!.args)).toMatchObject({ patientId: p2.id, startMinutes: 600 });
+    // A's outbox entry was applied, B's rejected: every mutation either applied or in an inbox.
+    expect(one<{ status: string }>(b, 'SELECT status FROM outbox ORDER BY seq DESC LIMIT 1').status).toBe('rejected');
+  });
+
+  it('two desks editing different fields of one patient offline: both edits survive everywhere', async () => {
+    const p = await a.call('patients.register', { patient: { fullName: 'Sunita Pawar', sex: 'female', ageYears: 52, mobile: '9822000003', city: 'Pune' } }, deskA);
+    await settled(a);
+    await until(async () => (await b.call('patients.search', { query: 'Sunita', limit: 5 }, deskB)).patients.length === 1, 'the patient on B');
+    netA.online = false;
+    netB.online = false;
+    await a.call('patients.update', { id: p.id, changes: { mobile: '9822999999' } }, deskA);
+    await b.call('patients.update', { id: p.id, changes: { city: 'Satara' } }, deskB);
+    netA.online = true;
+    netB.online = true;
+    await settled(a);
+    await settled(b);
+    const central = await t.central.db.selectFrom('patients').select(['mobile', 'city', 'row_version']).where('id', '=', p.id).executeTakeFirstOrThrow();
+    expect(central).toMatchObject({ mobile: '9822999999', city: 'Satara' });
+    for (const desk of [a, b]) {
+      await until(async () => {
+        const got = await desk.call('patients.get', { id: p.id }, desk === a ? deskA : deskB);
+        return got.mobile === '9822999999' && got.city === 'Satara';
+      }, 'both edits on each desk');
+    }
+  });
+
+  it('a push whose reply is lost is sent again and applied once', async () => {
+    const p = await a.call('patients.register', { patient: { fullName: 'Imran Qureshi', sex: 'male', ageYears: 37, mobile: '9822000004' } }, deskA);
+    await settled(a);
+    let lost = 0;
+    netA.onPushReply = () => (lost++ === 0 ? false : true);
+    const walkIn = await a.call('appointments.walkIn', { doctorId, patientId: p.id, type: 'new' }, deskA);
+    await settled(a);
+    netA.onPushReply = null;
+    expect(lost).toBeGreaterThanOrEqual(2);
+    const rows = await t.central.db.selectFrom('appointments').select('id').where('id', '=', walkIn.id).execute();
+    expect(rows).toHaveLength(1);
+    const transitions = await t.central.db.selectFrom('appointment_transitions').select('id').where('appointment_id', '=', walkIn.id).execute();
+    expect(transitions).toHaveLength(2);
+    const recorded = await t.central.db.selectFrom('mutations').select(['status']).where('name', '=', 'appointments.walkIn').execute();
+    expect(recorded).toEqual([{ status: 'applied' }]);
+  });
+
+  it('a desk offline for a week of work catches up, and the other desk has all of it', async () => {
+    netA.online = false;
+    const made: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const p = await a.call('patients.register', { patient: { fullName: `Week Patient ${letters(i)}`, sex: i % 2 ? 'male' : 'female', ageYears: 20 + (i % 50), mobile: `98230${String(i).padStart(5, '0')}` } }, deskA);
+      made.push(p.id);
+      if (i % 3 === 0) await a.call('patients.update', { id: p.id, changes: { city: 'Nashik' } }, deskA);
+    }
+    for (let i = 0; i < 10; i++) {
+      await a.call('appointments.book', { doctorId, patientId: made[i]!, date: tomorrow, startMinutes: 615 + i * 15, type: 'follow_up', mode: i % 2 ? 'confirm' : 'request' }, deskA);
+    }
+    expect(pending(a)).toBe(120 + 40 + 10);
+    netA.online = true;
+    await settled(a);
+    expect(one<{ n: number }>(a, `SELECT count(*) AS n FROM outbox WHERE status = 'rejected'`).n).toBe(0);
+    const onServer = await t.central.db.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).where('full_name', 'like', 'Week Patient %').executeTakeFirstOrThrow();
+    expect(Number(onServer.n)).toBe(120);
+    await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM patients WHERE full_name LIKE 'Week Patient %' AND city = 'Nashik'`).n === 40, 'B to have the week');
+    await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM appointments WHERE date = ? AND start_minutes >= 615`, tomorrow).n === 10, 'B to have the bookings');
+  });
+
+  it('refuses a mutation by a user without the permission, and one about another clinic’s row, changing nothing', async () => {
+    const doctor = await b.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null);
+    // The desk itself refuses a doctor registering a patient; a forged push is refused by the server too.
+    const conn = one<{ credential: string }>(b, 'SELECT credential FROM sync_connection');
+    const forged = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        mutations: [
+          { id: '01900000-0000-7000-8000-000000000001', name: 'staff.setActive', args: { id: doctor.user.id, active: false }, ids: [], rows: [], userId: doctor.user.id, madeAt: new Date().toISOString() },
+          {
+            id: '01900000-0000-7000-8000-000000000002',
+            name: 'appointments.transition',
+            args: { id: '01900000-0000-7000-8000-0000000000ff', event: 'appointment.cancel', reason: 'x', holdMinutes: 15 },
+            ids: ['01900000-0000-7000-8000-0000000000fe'],
+            rows: [],
+            userId: doctor.user.id,
+            madeAt: new Date().toISOString(),
+          },
+        ],
+      }),
+    });
+    expect(forged.status).toBe(200);
+    const body = (await forged.json()) as { results: Array<{ status: string; reason: string }> };
+    expect(body.results.map((r) => [r.status, r.reason])).toEqual([
+      ['rejected', 'not_allowed'],
+      ['rejected', 'not_found'],
+    ]);
+    const still = await t.central.db.selectFrom('staff').select('active').where('id', '=', doctor.user.id).executeTakeFirstOrThrow();
+    expect(still.active).toBe(1);
+    // A malformed batch is refused as a whole.
+    const malformed = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [{ id: 'nope', name: 'patients.drop' }] }),
+    });
+    expect(malformed.status).toBe(400);
+  });
+});
