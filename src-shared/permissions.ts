@@ -59,6 +59,9 @@ export const PERMISSIONS = {
   // The sign-in screen shows whether the clinic's data has arrived; nothing in it is about a patient.
   'sync.status': 'public',
   'sync.connect': ADMIN,
+  // Anyone may see and deal with what the server refused; rebooking also needs appointments.book (the handler checks).
+  'inbox.list': ALL_STAFF,
+  'inbox.resolve': ALL_STAFF,
   'devices.list': ADMIN,
   'devices.revoke': ADMIN,
   'devices.createEnrolmentCode': ADMIN,

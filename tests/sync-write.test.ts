@@ -158,6 +158,23 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     expect(JSON.parse(inbox[0]!.args)).toMatchObject({ patientId: p2.id, startMinutes: 600 });
     // A's outbox entry was applied, B's rejected: every mutation either applied or in an inbox.
     expect(one<{ status: string }>(b, 'SELECT status FROM outbox ORDER BY seq DESC LIMIT 1').status).toBe('rejected');
+
+    // The receptionist on B sees it in words, with what was typed, and rebooks it into the next free slot.
+    expect(await b.call('sync.status', {}, deskB)).toMatchObject({ needsAttention: 1, pendingMutations: 0 });
+    const [item] = await b.call('inbox.list', {}, deskB);
+    expect(item).toMatchObject({ title: expect.stringMatching(/^Booking: Rohan Shetty with Test doctor, .* at 10:00$/), madeBy: 'Test front desk', actions: ['rebook', 'keep_theirs', 'discard'] });
+    expect(item!.explanation).toMatch(/^Test doctor's 10:00 slot on .* was booked from another desk while this PC was offline\./);
+    expect(item!.typed).toContainEqual({ label: 'Patient', value: 'Rohan Shetty' });
+    const resolved = await b.call('inbox.resolve', { id: item!.id, action: 'rebook' }, deskB);
+    expect(resolved).toMatchObject({ resolution: 'rebooked', resolvedBy: 'Test front desk', actions: [], resolutionNote: expect.stringMatching(/^Booked into Test doctor's 10:15 slot on /) });
+    await settled(b);
+    const rebooked = await t.central.db.selectFrom('appointments').select(['patient_id', 'start_minutes', 'status']).where('id', '=', resolved.appointmentId!).executeTakeFirstOrThrow();
+    expect(rebooked).toEqual({ patient_id: p2.id, start_minutes: 615, status: 'confirmed' });
+    // Resolved items keep their history; the open list and the badge are empty.
+    expect(await b.call('inbox.list', {}, deskB)).toEqual([]);
+    expect(await b.call('inbox.list', { include: 'all' }, deskB)).toHaveLength(1);
+    expect((await b.call('sync.status', {}, deskB)).needsAttention).toBe(0);
+    expect((await b.fail('inbox.resolve', { id: item!.id, action: 'discard' }, deskB)).message).toMatch(/already dealt with by Test front desk/);
   });
 
   it('two desks editing different fields of one patient offline: both edits survive everywhere', async () => {
@@ -207,17 +224,17 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
       made.push(p.id);
       if (i % 3 === 0) await a.call('patients.update', { id: p.id, changes: { city: 'Nashik' } }, deskA);
     }
-    for (let i = 0; i < 10; i++) {
-      await a.call('appointments.book', { doctorId, patientId: made[i]!, date: tomorrow, startMinutes: 615 + i * 15, type: 'follow_up', mode: i % 2 ? 'confirm' : 'request' }, deskA);
+    for (let i = 0; i < 9; i++) {
+      await a.call('appointments.book', { doctorId, patientId: made[i]!, date: tomorrow, startMinutes: 630 + i * 15, type: 'follow_up', mode: i % 2 ? 'confirm' : 'request' }, deskA);
     }
-    expect(pending(a)).toBe(120 + 40 + 10);
+    expect(pending(a)).toBe(120 + 40 + 9);
     netA.online = true;
     await settled(a);
     expect(one<{ n: number }>(a, `SELECT count(*) AS n FROM outbox WHERE status = 'rejected'`).n).toBe(0);
     const onServer = await t.central.db.selectFrom('patients').select((eb) => eb.fn.countAll().as('n')).where('full_name', 'like', 'Week Patient %').executeTakeFirstOrThrow();
     expect(Number(onServer.n)).toBe(120);
     await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM patients WHERE full_name LIKE 'Week Patient %' AND city = 'Nashik'`).n === 40, 'B to have the week');
-    await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM appointments WHERE date = ? AND start_minutes >= 615`, tomorrow).n === 10, 'B to have the bookings');
+    await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM appointments WHERE date = ? AND start_minutes >= 630`, tomorrow).n === 9, 'B to have the bookings');
   });
 
   it('refuses a mutation by a user without the permission, and one about another clinic’s row, changing nothing', async () => {

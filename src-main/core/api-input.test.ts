@@ -125,6 +125,11 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
     [{ serverUrl: '192.168.1.10:8787', code: 'ABCD-EFGH', deviceName: '' }, 'deviceName'],
   ],
   'sync.status': [[{ extra: SECRET_TEXT }, '_']],
+  'inbox.list': [[{ include: 'everything' }, 'include']],
+  'inbox.resolve': [
+    [{ id: SECRET_NAME, action: 'discard' }, 'id'],
+    [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', action: 'shred' }, 'action'],
+  ],
   'devices.list': [[{ extra: SECRET_TEXT }, '_']],
   'devices.revoke': [[{ id: SECRET_TEXT }, 'id']],
   'devices.createEnrolmentCode': [

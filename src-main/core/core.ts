@@ -19,6 +19,7 @@ import { staffHandlers } from './handlers/staff';
 import { scheduleHandlers } from './handlers/schedules';
 import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
 import { syncHandlers } from './handlers/sync';
+import { inboxHandlers } from './handlers/inbox';
 import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
@@ -45,7 +46,7 @@ export interface ClinicCore {
   close(): Promise<void>;
 }
 
-const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers] as const;
+const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers, inboxHandlers] as const;
 
 export const DB_FILE_NAME = 'clinicdesk.sqlite';
 

@@ -18,6 +18,7 @@ import type {
   StaffMember,
   SyncJoinResult,
   SyncStatus,
+  InboxItem,
 } from './types';
 import {
   idField,
@@ -353,6 +354,12 @@ export const clinicApi = {
     }),
   ),
   'sync.status': query<SyncStatus>()(none),
+  /** "Needs attention": changes made here that the server refused, open ones first (oldest first), then resolved ones. */
+  'inbox.list': query<InboxItem[]>()(z.object({ include: z.enum(['open', 'all']).default('open') })),
+  /** Deals with one: book it again into the next free slot, keep the other desk's version, or discard it. */
+  'inbox.resolve': command<InboxItem>()(
+    z.object({ id: idField('Item'), action: z.enum(['rebook', 'keep_theirs', 'discard'], { error: 'Choose rebook, keep theirs or discard.' }) }),
+  ),
   'devices.list': query<EnrolledDeviceInfo[]>()(none),
   'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),
   'devices.createEnrolmentCode': command<EnrolmentCodeInfo>()(

@@ -235,6 +235,8 @@ export interface SyncStatus {
   lastSyncedAt: string | null;
   /** Outbox mutations not yet sent to the server. */
   pendingMutations: number;
+  /** Changes the server refused that nobody has dealt with yet (the "Needs attention" inbox). */
+  needsAttention: number;
   /** Which role's data this PC receives (null when standalone). */
   stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin' | null;
   shapes: SyncShapeStatus[];
@@ -266,4 +268,29 @@ export interface EnrolmentCodeInfo {
   code: string;
   expiresAt: string;
   stationRole: 'front_desk' | 'doctor' | 'accounts' | 'admin';
+}
+
+export type InboxAction = 'rebook' | 'keep_theirs' | 'discard';
+export type InboxResolution = 'rebooked' | 'kept_theirs' | 'discarded';
+
+/** A change made on this PC that the server refused: what it was, why, and what can be done about it. */
+export interface InboxItem {
+  id: string;
+  /** What the change was, in words ("Booking: Rohan Shetty with Dr Rao, Fri 27 Nov at 10:00"). */
+  title: string;
+  /** Why the server refused it, in words. */
+  explanation: string;
+  reason: string;
+  madeAt: string;
+  madeBy: string;
+  receivedAt: string;
+  /** What was typed, field by field, so nothing is lost even when it is discarded. */
+  typed: Array<{ label: string; value: string }>;
+  actions: InboxAction[];
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  resolution: InboxResolution | null;
+  resolutionNote: string | null;
+  /** For a booking: the appointment it became when it was booked again. */
+  appointmentId: string | null;
 }

@@ -385,9 +385,10 @@ export class SyncManager {
 
   async status(db: Kysely<LocalDatabase> = this.#deps.readDb): Promise<SyncStatus> {
     const pending = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
+    const attention = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<number>().as('n')).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
     const conn = this.#conn;
     if (!conn) {
-      return { state: 'standalone', serverUrl: null, lastSyncedAt: null, pendingMutations: Number(pending.n), stationRole: null, shapes: [] };
+      return { state: 'standalone', serverUrl: null, lastSyncedAt: null, pendingMutations: Number(pending.n), needsAttention: Number(attention.n), stationRole: null, shapes: [] };
     }
     const rows = await db.selectFrom('sync_shapes').selectAll().execute();
     const byName = new Map(rows.map((r) => [r.name, r]));
@@ -407,6 +408,7 @@ export class SyncManager {
       serverUrl: conn.server_url,
       lastSyncedAt,
       pendingMutations: Number(pending.n),
+      needsAttention: Number(attention.n),
       stationRole: conn.station_role,
       shapes,
     };
