@@ -1,13 +1,7 @@
-import Database from 'better-sqlite3';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_FILE_NAME } from '../src-main/core/core';
-import { todayIn } from '../src-shared/dates';
-import { jsonLogger } from '../src-server/log';
-import { startServer, type RunningServer } from '../src-server/http/server';
-import { createSetupCode } from '../src-server/services/founding';
-import { freshDatabase, TEST_PG_URL, type TestDatabase } from '../src-server/test/backends';
-import { addStaff, captureLogger, openTestDesk, PATIENT, tempDir, until, type TestDesk } from './helpers';
+import type { TestDatabase } from '../src-server/test/backends';
+import { PATIENT, until, type TestDesk } from './helpers';
+import { kind, openWorld, pendingOn, readDesk, type Network, type World } from './sync-world';
 
 /**
  * The write path with several desks (DESIGN.md §4, issue 5): each desk its own SQLite file and core, one
@@ -15,101 +9,35 @@ import { addStaff, captureLogger, openTestDesk, PATIENT, tempDir, until, type Te
  * (their fetch fails), keep working, and converge when it is back: the server decides, nothing typed is
  * lost, nothing is applied twice.
  */
-const kind = TEST_PG_URL ? 'postgres' : 'pglite';
-
-/** A desk's network: switched off, every request fails as if the cable were out. */
-interface Network {
-  online: boolean;
-  onPushReply: null | ((res: Response) => boolean);
-  pushes: number;
-  fetch: typeof fetch;
-}
-
-function network(): Network {
-  const net: Network = {
-    online: true,
-    /** Called with each /v1/mutations response before the desk sees it; return false to lose the reply. */
-    onPushReply: null,
-    pushes: 0,
-    fetch: async (input, init) => {
-      if (!net.online) throw new TypeError('fetch failed');
-      const url = String(input instanceof Request ? input.url : input);
-      const res = await fetch(input, init);
-      if (url.endsWith('/v1/mutations')) {
-        net.pushes++;
-        if (net.onPushReply && !net.onPushReply(res)) throw new TypeError('fetch failed');
-      }
-      return res;
-    },
-  };
-  return net;
-}
 
 /** 0 → "Aa", 1 → "Ab", …: names may hold letters only. */
 const letters = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
 
-const SYNC = { joinTimeoutMs: 30_000, backoff: { initialDelay: 20, maxDelay: 200 }, restartDelayMs: 100, pushRetry: { initialDelay: 20, maxDelay: 200 } };
-
 describe(`desks writing offline converge through the server (${kind})`, () => {
+  let world: World;
   let t: TestDatabase;
-  let server: RunningServer;
-  const serverLog: string[] = [];
-  const netA = network();
-  const netB = network();
+  let server: World['server'];
+  let netA: Network;
+  let netB: Network;
   let a: TestDesk;
   let b: TestDesk;
   let deskA: string; // front desk user on A
   let deskB: string; // front desk user on B
   let doctorId: string;
-  const tomorrow = (() => {
-    const d = new Date(Date.now() + 86_400_000);
-    return todayIn('Asia/Kolkata', d);
-  })();
+  let tomorrow: string;
 
-  const raw = (desk: TestDesk) => new Database(path.join(desk.dir, DB_FILE_NAME), { readonly: true });
-  const one = <T>(desk: TestDesk, q: string, ...params: unknown[]): T => {
-    const db = raw(desk);
-    try {
-      return db.prepare(q).get(...params) as T;
-    } finally {
-      db.close();
-    }
-  };
-  const all = <T>(desk: TestDesk, q: string, ...params: unknown[]): T[] => {
-    const db = raw(desk);
-    try {
-      return db.prepare(q).all(...params) as T[];
-    } finally {
-      db.close();
-    }
-  };
-  const pending = (desk: TestDesk) => one<{ n: number }>(desk, `SELECT count(*) AS n FROM outbox WHERE status = 'pending'`).n;
+  const one = <T>(desk: TestDesk, q: string, ...params: unknown[]): T => readDesk<T>(desk, q, ...params)[0] as T;
+  const all = <T>(desk: TestDesk, q: string, ...params: unknown[]): T[] => readDesk<T>(desk, q, ...params);
+  const pending = pendingOn;
   const settled = (desk: TestDesk) => until(() => pending(desk) === 0, 'the outbox to empty');
 
   beforeAll(async () => {
-    t = await freshDatabase(kind);
-    server = await startServer({ central: t.central, log: jsonLogger((l) => serverLog.push(l), 'debug'), port: 0, shapes: { liveTimeoutMs: 1_000 } });
-    a = await openTestDesk({ logger: captureLogger(), sync: { ...SYNC, fetch: netA.fetch } });
-    deskA = await addStaff(a, 'front_desk', 'farah');
-    await addStaff(a, 'doctor', 'drrao');
-    doctorId = (await a.call('doctors.list', {})).find((x) => x.displayName === 'Test doctor')!.staffId;
-    await a.call('schedules.setWeekly', { doctorId, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinutes: 540, endMinutes: 780, slotMinutes: 15, capacity: 1 })) });
-    const setup = (await createSetupCode(t.central.db, { now: new Date() }))!;
-    await a.call('sync.connect', { serverUrl: server.url, code: setup.code, deviceName: 'Reception A' });
-    const { code } = await a.call('devices.createEnrolmentCode', { stationRole: 'front_desk' });
-    b = await openTestDesk({ dataDir: tempDir(), setup: false, logger: captureLogger(), sync: { ...SYNC, fetch: netB.fetch } });
-    await b.call('sync.join', { serverUrl: server.url, code, deviceName: 'Reception B' }, null);
-    deskB = (await b.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null)).token;
-    b.adminToken = (await b.call('auth.signIn', { username: 'asha', password: 'correct horse 1' }, null)).token;
-    await until(async () => (await b.call('doctors.list', {})).length === 1 && (await b.call('schedules.get', { doctorId })).weekly.length === 7, 'the schedule on B');
+    world = await openWorld({ desks: 2 });
+    ({ t, server, doctorId, tomorrow } = world);
+    [{ desk: a, net: netA, frontDesk: deskA }, { desk: b, net: netB, frontDesk: deskB }] = world.desks as [World['desks'][0], World['desks'][0]];
   }, 120_000);
 
-  afterAll(async () => {
-    await a?.close();
-    await b?.close();
-    await server?.close();
-    await t?.dispose();
-  }, 60_000);
+  afterAll(async () => world?.close(), 60_000);
 
   it('a booking made on A is on the server with its row_version and reaches B without anyone asking', async () => {
     const p = await a.call('patients.register', { patient: PATIENT }, deskA);

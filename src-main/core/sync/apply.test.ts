@@ -191,6 +191,53 @@ describe('applying shape batches', () => {
     expect(reopened.position()).toEqual({ handle: 'h-new', offset: '0_11', refetching: false });
   });
 
+  it('a row a pending mutation wrote is not overwritten by a streamed row; the newest one waits and goes in once it is settled', () => {
+    const a = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
+    const p = patient(5, { city: 'Pune' });
+    apply(a, [ins(p)]);
+    // This desk edits the patient (pending), then another desk's edits stream in, twice.
+    opened.sqlite.prepare(`UPDATE patients SET city = 'Here' WHERE id = ?`).run(p.id);
+    const { lastInsertRowid: pendingSeq } = opened.sqlite
+      .prepare(`INSERT INTO outbox (mutation_id, name, args, device_id, user_id, created_at, rows) VALUES (?, 'patients.update', '{}', 'dev', 'u', ?, '[]')`)
+      .run(newId(), NOW);
+    opened.sqlite.prepare(`INSERT INTO outbox_rows (row_id, seq, table_name) VALUES (?, ?, 'patients')`).run(p.id, pendingSeq);
+    expect(apply(a, [upd({ ...p, mobile: '9845000001', row_version: 7 })])).toMatchObject({ changed: 0, skipped: 1 });
+    apply(a, [upd({ ...p, mobile: '9845000002', row_version: 9 }), upd({ ...p, mobile: '9845000000', row_version: 6 })]);
+    expect(one('SELECT city, mobile, row_version FROM patients WHERE id = ?', p.id)).toEqual({ city: 'Here', mobile: '9845012345', row_version: 5 });
+    expect(one('SELECT row_version FROM sync_held WHERE row_id = ?', p.id)).toEqual({ row_version: 9 });
+    // Settled (the server's answer at version 8 — older than the held one): the answer goes in, then the held row.
+    opened.sqlite.prepare('DELETE FROM outbox_rows').run();
+    inSyncTransaction(opened.sqlite, () => a.settleRows([{ ...p, city: 'Here', row_version: 8 }]));
+    expect(one('SELECT city, row_version FROM patients WHERE id = ?', p.id)).toEqual({ city: 'Here', row_version: 8 });
+    const held = one('SELECT data FROM sync_held WHERE row_id = ?', p.id)!;
+    inSyncTransaction(opened.sqlite, () => a.releaseHeld(JSON.parse(String(held.data))));
+    expect(one('SELECT mobile, row_version FROM patients WHERE id = ?', p.id)).toEqual({ mobile: '9845000002', row_version: 9 });
+    // A settled answer at the version the desk already has still replaces the local edit (the server's truth).
+    opened.sqlite.prepare(`UPDATE patients SET city = 'Local' WHERE id = ?`).run(p.id);
+    inSyncTransaction(opened.sqlite, () => a.settleRows([{ ...p, mobile: '9845000002', city: 'Pune', row_version: 9 }]));
+    expect(one('SELECT city FROM patients WHERE id = ?', p.id)).toEqual({ city: 'Pune' });
+  });
+
+  it('a queue token the server gives a row is taken from a local row that held it', () => {
+    const pa = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
+    const sa = new ShapeApplier(opened.sqlite, 'staff', 'front_desk');
+    const aa = new ShapeApplier(opened.sqlite, 'appointments', 'front_desk');
+    const doctor = staff(1);
+    const p = patient(2);
+    apply(sa, [ins(doctor)]);
+    apply(pa, [ins(p)]);
+    const mine = appointment(3, p.id, doctor.id, { kind: 'walk_in', start_minutes: null, end_minutes: null, token: 4, status: 'checked_in' });
+    apply(aa, [ins(mine)]);
+    const theirs = appointment(10, p.id, doctor.id, { kind: 'walk_in', start_minutes: null, end_minutes: null, token: 4, status: 'checked_in' });
+    expect(apply(aa, [ins(theirs)])).toMatchObject({ changed: 1 });
+    expect(all('SELECT id, token FROM appointments ORDER BY row_version')).toEqual([
+      { id: mine.id, token: null },
+      { id: theirs.id, token: 4 },
+    ]);
+    apply(aa, [upd({ ...mine, token: 5, row_version: 11 })]);
+    expect(one('SELECT token FROM appointments WHERE id = ?', mine.id)).toEqual({ token: 5 });
+  });
+
   it('must-refetch of a parent table removes rows even when children point at them (foreign keys are the server’s)', () => {
     const pa = new ShapeApplier(opened.sqlite, 'patients', 'front_desk');
     const sa = new ShapeApplier(opened.sqlite, 'staff', 'front_desk');
