@@ -7,12 +7,15 @@
  *   npm run bench -- schedule                   20 doctors, ~2,000,000 appointments over 3 years: day view, booking, transitions
  *   npm run bench -- sync-initial               an empty desk's first sync of 200,000 patients + 1,000,000 appointments
  *                                               (PostgreSQL when DATABASE_URL is set, else PGlite) vs raw better-sqlite3 inserts
+ *   npm run bench -- sync-live                  desk A → server → desk B: 200 bookings 50 ms apart (propagation p50/p95), and
+ *                                               1,000 bookings made offline (seconds from reconnect until desk B has them all)
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS, runPatientsBench } from './patients';
 import { SCHEDULE_DEFAULTS, runScheduleBench } from './schedule';
 import { SYNC_INITIAL_DEFAULTS, runSyncInitialBench } from './sync-initial';
+import { SYNC_LIVE_DEFAULTS, runSyncLiveBench } from './sync-live';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -125,6 +128,29 @@ const benches: Record<string, Bench> = {
         doctors,
         postgres,
         resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'sync-initial.json') : path.join(benchDir, '.data', `sync-initial-${patients}-${appointments}.json`),
+        log: (line) => console.log(line),
+      });
+    },
+  },
+  'sync-live': {
+    description: 'the write path: propagation desk A → server → desk B, and an offline burst of 1,000 mutations (DATABASE_URL’s PostgreSQL, else PGlite)',
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['bookings', 'spacing', 'offline', 'out']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const d = SYNC_LIVE_DEFAULTS;
+      const bookings = Math.max(1, intArg(args, 'bookings', d.bookings));
+      const spacingMs = intArg(args, 'spacing', d.spacingMs);
+      const offline = Math.max(1, intArg(args, 'offline', d.offline));
+      const postgres = Boolean(process.env.DATABASE_URL);
+      const standard = bookings === d.bookings && spacingMs === d.spacingMs && offline === d.offline && postgres;
+      const out = args.get('out');
+      await runSyncLiveBench({
+        bookings,
+        spacingMs,
+        offline,
+        postgres,
+        resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'sync-live.json') : path.join(benchDir, '.data', `sync-live-${bookings}-${offline}.json`),
         log: (line) => console.log(line),
       });
     },

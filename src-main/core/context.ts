@@ -10,6 +10,8 @@ import {
   type NewRow,
   type RowWriter,
   type SyncedDatabase,
+  uncached,
+  nothingUnstored,
 } from '../../src-shared/commands';
 import { DEFAULT_TIMEZONE } from '../../src-shared/dates';
 import { ApiError, notFound } from '../../src-shared/errors';
@@ -213,6 +215,9 @@ export async function runMutation<N extends MutationName>(
         },
         clinic: { timezone: clinic?.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: clinic?.noShowGraceMinutes ?? 15 },
         device: { patientSeries: device.patient_series },
+        cached: uncached,
+        batched: false,
+        unstored: nothingUnstored,
       };
       const resolved = typeof args === 'function' ? await args(trx) : args;
       const out = await runSharedMutation(env, name, resolved);

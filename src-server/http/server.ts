@@ -272,10 +272,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       name: 'mutations',
       async handler(ctx) {
         const dev = await device(ctx);
-        const reply = await applyMutations(db, dev, await readJson(ctx.req, MAX_MUTATIONS_BODY_BYTES), { now: ctx.now });
+        const body = await readJson(ctx.req, MAX_MUTATIONS_BODY_BYTES);
+        const started = performance.now();
+        const reply = await applyMutations(db, dev, body, { now: ctx.now });
         let rejected = 0;
         for (const r of reply.results) if (r.status === 'rejected') rejected++;
-        log.log('info', 'mutations.pushed', { deviceId: dev.id, applied: reply.results.length - rejected, rejected });
+        log.log('info', 'mutations.pushed', { deviceId: dev.id, applied: reply.results.length - rejected, rejected, ms: Math.round(performance.now() - started) });
         return { body: reply };
       },
     },

@@ -31,9 +31,10 @@ import type { CentralDatabase, DevicesTable } from '../db/schema';
  *  - the answer, per mutation: applied with the rows as they now are (after-images, with row_version), or
  *    rejected with the reason in plain words and the current rows, so the desk returns its copy to the
  *    server's truth and puts the mutation in its "needs attention" inbox.
- * One batch runs in one transaction, each mutation inside its own savepoint, under a per-clinic lock:
- * batches of one clinic are decided one after another (first accepted booking wins), and a thousand
- * mutations cost one commit. A malformed batch is refused as a whole and changes nothing.
+ * One batch runs in one transaction under a per-clinic lock: batches of one clinic are decided one after
+ * another (first accepted booking wins), and a thousand mutations cost one commit. A refused mutation is
+ * undone alone (see applyMutations: savepoints when needed). A malformed batch is refused as a whole and
+ * changes nothing.
  */
 export const MAX_MUTATIONS_PER_BATCH = 500;
 
@@ -63,32 +64,76 @@ type Envelope = z.output<typeof envelope> & { name: MutationName };
 type Db = Kysely<CentralDatabase>;
 type Trx = Transaction<CentralDatabase>;
 
-/** The server's side of a shared command's writes: scoped to the clinic, returning the after-images. */
+/**
+ * Tables whose new rows wait and go in together, one statement per table, when the batch is stored (flush):
+ * an appointment insert with its triggers and indexes costs as much as the rest of a booking. Commands
+ * read such rows back only through CommandEnv.unstored (by id) and the batch's day books, which see them.
+ */
+const DEFERRED: ReadonlySet<ShapeName> = new Set(['appointments', 'appointment_transitions']);
+
+/** Rows the batch has written but not stored yet, with the mutations that wrote them. */
+type Unstored = Map<string, { table: ShapeName; row: Record<string, unknown>; writers: Set<ServerWriter> }>;
+
+/**
+ * The server's side of a shared command's writes: scoped to the clinic, returning the after-images. New
+ * rows of DEFERRED tables (and later edits of them) stay in memory — this mutation's own until it is
+ * accepted (commit), then the batch's — and are stored by flush. Every write tells the batch's cache.
+ */
 class ServerWriter implements RowWriter {
   readonly written = new Map<string, { table: ShapeName; row: Record<string, unknown> }>();
+  /** This mutation's rows not stored yet (given up if it is refused). */
+  readonly overlay = new Map<string, { table: ShapeName; row: Record<string, unknown> }>();
+  /** Whether a statement changed the database (a refusal after that needs a savepoint to undo it). */
+  wrote = false;
   readonly #trx: Trx;
   readonly #clinicId: string;
+  readonly #unstored: Unstored;
+  readonly #touched: (table: ShapeName, after: Record<string, unknown>) => void;
 
-  constructor(trx: Trx, clinicId: string) {
+  constructor(trx: Trx, clinicId: string, unstored: Unstored, touched: (table: ShapeName, after: Record<string, unknown>) => void) {
     this.#trx = trx;
     this.#clinicId = clinicId;
+    this.#unstored = unstored;
+    this.#touched = touched;
   }
 
   get #untyped() {
     return this.#trx as unknown as Kysely<Record<string, { id: string; clinic_id: string }>>;
   }
 
+  /** A row this batch has written and not stored yet, as it now stands. */
+  unstored(table: ShapeName, id: string): Record<string, unknown> | undefined {
+    const key = `${table}:${id}`;
+    return (this.overlay.get(key) ?? this.#unstored.get(key))?.row;
+  }
+
   async insert<T extends ShapeName>(table: T, row: NewRow<T>): Promise<void> {
     if ((row as { clinic_id: string }).clinic_id !== this.#clinicId) throw new Error('a command wrote a row of another clinic');
+    if (DEFERRED.has(table)) {
+      const copy = { ...(row as Record<string, unknown>) };
+      this.overlay.set(`${table}:${copy.id}`, { table, row: copy });
+      this.#touched(table, copy);
+      return;
+    }
+    this.wrote = true;
     const after = await this.#untyped
       .insertInto(table as string)
       .values(row as never)
       .returningAll()
       .executeTakeFirstOrThrow();
+    this.#touched(table, after);
     this.written.set(`${table}:${after.id}`, { table, row: after });
   }
 
   async update<T extends ShapeName>(table: T, id: string, changes: Partial<NewRow<T>>): Promise<void> {
+    const held = this.unstored(table, id);
+    if (held) {
+      const next = { ...held, ...(changes as Record<string, unknown>) };
+      this.overlay.set(`${table}:${id}`, { table, row: next });
+      this.#touched(table, next);
+      return;
+    }
+    this.wrote = true;
     const after = await this.#untyped
       .updateTable(table as string)
       .set(changes as never)
@@ -97,8 +142,37 @@ class ServerWriter implements RowWriter {
       .returningAll()
       .executeTakeFirst();
     if (!after) throw new ApiError({ code: 'not_found', reason: 'not_found', message: 'The record this change is about is not on the server.' });
+    this.#touched(table, after);
     this.written.set(`${table}:${id}`, { table, row: after });
   }
+
+  /** The mutation is accepted: its unstored rows become the batch's. */
+  commit(): void {
+    for (const [key, entry] of this.overlay) {
+      const writers = this.#unstored.get(key)?.writers ?? new Set<ServerWriter>();
+      writers.add(this);
+      this.#unstored.set(key, { table: entry.table, row: entry.row, writers });
+    }
+    this.overlay.clear();
+  }
+}
+
+/** Stores the batch's unstored rows, one statement per table in dependency order, and files each after-image with the mutations that wrote it. */
+async function flush(trx: Trx, unstored: Unstored): Promise<void> {
+  for (const table of SHAPE_NAMES) {
+    const rows = [...unstored.values()].filter((u) => u.table === table);
+    for (let i = 0; i < rows.length; i += 1000) {
+      const part = rows.slice(i, i + 1000);
+      const after = await (trx as unknown as Kysely<Record<string, { id: string }>>)
+        .insertInto(table)
+        .values(part.map((p) => p.row) as never)
+        .returningAll()
+        .execute();
+      const owners = new Map(part.map((p) => [String(p.row.id), p.writers]));
+      for (const row of after) for (const w of owners.get(row.id)!) w.written.set(`${table}:${row.id}`, { table, row });
+    }
+  }
+  unstored.clear();
 }
 
 /** A refusal the database made (a duplicate number, a broken reference), in words for the desk. */
@@ -118,130 +192,208 @@ interface Staff {
   active: number;
 }
 
+/** Thrown in the fast pass when a mutation must be undone after it wrote: the batch runs again with savepoints. */
+class NeedsSavepoints extends Error {}
+
 /** Applies one pushed batch for one device. Throws (changing nothing) on a malformed batch. */
 export async function applyMutations(db: Db, device: DevicesTable, raw: unknown, opts: { now: Date }): Promise<{ results: MutationResult[] }> {
   const parsed = mutationBatch.safeParse(raw);
   if (!parsed.success) throw validationError(parsed.error);
   const batch = parsed.data.mutations as Envelope[];
+  void opts;
+  // Fast pass: no savepoints; a mutation refused before it wrote anything needs nothing undone. Should one
+  // need undoing (refused after a write, or the database refused a statement), the transaction is rolled
+  // back and the batch runs again with a savepoint around each mutation: same rows, same answers.
+  try {
+    return await db.transaction().execute((trx) => applyBatch(trx, device, batch, false));
+  } catch (err) {
+    if (!(err instanceof NeedsSavepoints)) throw err;
+    return db.transaction().execute((trx) => applyBatch(trx, device, batch, true));
+  }
+}
+
+async function applyBatch(trx: Trx, device: DevicesTable, batch: Envelope[], savepoints: boolean): Promise<{ results: MutationResult[] }> {
   const station = device.station_role;
-  return db.transaction().execute(async (trx) => {
-    // One clinic's batches one after another: a slot's last place goes to exactly one of them.
-    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`clinicdesk.mutations.${device.clinic_id}`}, 0))`.execute(trx);
-    const still = await trx.selectFrom('devices').select('revoked_at').where('id', '=', device.id).executeTakeFirst();
-    if (!still || still.revoked_at) throw new ApiError({ code: 'permission', reason: 'device_revoked', message: 'This PC has been removed from the clinic server by an administrator.' });
+  // One clinic's batches one after another: a slot's last place goes to exactly one of them.
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`clinicdesk.mutations.${device.clinic_id}`}, 0))`.execute(trx);
+  const still = await trx.selectFrom('devices').select('revoked_at').where('id', '=', device.id).executeTakeFirst();
+  if (!still || still.revoked_at) throw new ApiError({ code: 'permission', reason: 'device_revoked', message: 'This PC has been removed from the clinic server by an administrator.' });
 
-    const seen = new Map(
-      (
-        await trx
-          .selectFrom('mutations')
-          .selectAll()
-          .where(
-            'mutation_id',
-            'in',
-            batch.map((m) => m.id),
-          )
-          .execute()
-      ).map((m) => [m.mutation_id, m]),
-    );
-    const staffCache = new Map<string, Staff | null>();
-    const staffOf = async (userId: string): Promise<Staff | null> => {
-      if (!staffCache.has(userId)) {
-        const row = await trx.selectFrom('staff').select(['id', 'role', 'active']).where('id', '=', userId).where('clinic_id', '=', device.clinic_id).where('deleted_at', 'is', null).executeTakeFirst();
-        staffCache.set(userId, row ? { ...row, role: row.role as Role } : null);
-      }
-      return staffCache.get(userId)!;
-    };
-    let clinic: CommandEnv['clinic'] | null = null;
-    const clinicSettings = async () => {
-      if (!clinic) {
-        const row = await trx.selectFrom('clinics').select(['timezone', 'no_show_grace_minutes']).where('id', '=', device.clinic_id).executeTakeFirstOrThrow();
-        clinic = { timezone: row.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: row.no_show_grace_minutes ?? 15 };
-      }
-      return clinic;
-    };
-
-    const results: MutationResult[] = [];
-    const records: Array<Omit<CentralDatabase['mutations'], 'received_at'>> = [];
-    for (const m of batch) {
-      const earlier = seen.get(m.id);
-      if (earlier) {
-        // Pushed before (the reply was lost): the same answer, with the rows as they are now.
-        if (earlier.clinic_id !== device.clinic_id) throw new ApiError({ code: 'validation', reason: 'bad_mutation', message: 'A change in this batch is not this PC’s.' });
-        const refs = (earlier.rows as Array<[ShapeName, string]>).concat(m.rows);
-        const current = await currentRows(trx, device.clinic_id, station, refs);
-        results.push(
-          earlier.status === 'applied'
-            ? { id: m.id, status: 'applied', ...current }
-            : { id: m.id, status: 'rejected', reason: earlier.reason ?? 'rejected', message: earlier.message ?? '', details: earlier.details ?? undefined, ...current },
-        );
-        continue;
-      }
-      const madeAt = new Date(m.madeAt).toISOString();
-      let refusal: ApiError | null = null;
-      let written: ServerWriter | null = null;
-      await sql`SAVEPOINT mutation`.execute(trx);
-      try {
-        const user = m.userId === SYSTEM_USER ? { id: SYSTEM_USER, role: 'system' as const, active: 1 } : await staffOf(m.userId);
-        if (!user || user.active !== 1) {
-          throw new ApiError({ code: 'permission', reason: 'user_unknown', message: 'The person who made this change is not an active staff member of the clinic on the server.' });
-        }
-        if (!mayMutate(m.name, user)) {
-          throw new ApiError({ code: 'permission', reason: 'not_allowed', message: 'The person who made this change is not allowed to make it.' });
-        }
-        const writer = new ServerWriter(trx, device.clinic_id);
-        const ids = [...m.ids];
-        const env: CommandEnv = {
-          db: trx as unknown as Kysely<SyncedDatabase>,
-          write: writer,
-          now: madeAt,
-          who: { userId: user.id, clinicId: device.clinic_id, role: user.role },
-          newId: () => {
-            const id = ids.shift();
-            if (!id) throw new ApiError({ code: 'validation', reason: 'bad_mutation', message: 'The change did not carry the ids of the records it makes.' });
-            return id;
-          },
-          clinic: await clinicSettings(),
-          device: { patientSeries: device.patient_series },
-        };
-        await runMutation(env, m.name, m.args);
-        written = writer;
-        await sql`RELEASE SAVEPOINT mutation`.execute(trx);
-      } catch (err) {
-        await sql`ROLLBACK TO SAVEPOINT mutation`.execute(trx);
-        refusal = err instanceof ApiError ? err : databaseRefusal(err);
-        if (!refusal) throw err;
-      }
-      if (m.name === 'clinic.update') clinic = null;
-      if (m.name.startsWith('staff.') || m.name === 'auth.changePassword') staffCache.clear();
-
-      const writtenRefs = written ? [...written.written.values()].map((w): [ShapeName, string] => [w.table, String(w.row.id)]) : [];
-      const extra = m.rows.filter(([t, id]) => !written?.written.has(`${t}:${id}`));
-      const current = await currentRows(trx, device.clinic_id, station, extra);
-      if (written) {
-        for (const { table, row } of written.written.values()) (current.rows[table] ??= []).push(pick(row, table, station));
-        results.push({ id: m.id, status: 'applied', ...current });
-      } else {
-        const body = refusal!.toBody();
-        results.push({ id: m.id, status: 'rejected', reason: body.reason ?? body.code, message: body.message, details: body.details, ...current });
-      }
-      records.push({
-        mutation_id: m.id,
-        clinic_id: device.clinic_id,
-        device_id: device.id,
-        user_id: m.userId,
-        name: m.name,
-        made_at: madeAt,
-        status: written ? 'applied' : 'rejected',
-        reason: refusal ? (refusal.reason ?? refusal.code) : null,
-        message: refusal ? refusal.message : null,
-        details: refusal?.details === undefined ? null : JSON.stringify(refusal.details),
-        rows: JSON.stringify(written ? writtenRefs : m.rows),
-      });
+  const seen = new Map(
+    (
+      await trx
+        .selectFrom('mutations')
+        .selectAll()
+        .where(
+          'mutation_id',
+          'in',
+          batch.map((m) => m.id),
+        )
+        .execute()
+    ).map((m) => [m.mutation_id, m]),
+  );
+  const staffCache = new Map<string, Staff | null>();
+  const staffOf = async (userId: string): Promise<Staff | null> => {
+    if (!staffCache.has(userId)) {
+      const row = await trx.selectFrom('staff').select(['id', 'role', 'active']).where('id', '=', userId).where('clinic_id', '=', device.clinic_id).where('deleted_at', 'is', null).executeTakeFirst();
+      staffCache.set(userId, row ? { ...row, role: row.role as Role } : null);
     }
-    if (records.length > 0) await trx.insertInto('mutations').values(records).execute();
-    void opts;
-    return { results };
-  });
+    return staffCache.get(userId)!;
+  };
+  let clinic: CommandEnv['clinic'] | null = null;
+  const clinicSettings = async () => {
+    if (!clinic) {
+      const row = await trx.selectFrom('clinics').select(['timezone', 'no_show_grace_minutes']).where('id', '=', device.clinic_id).executeTakeFirstOrThrow();
+      clinic = { timezone: row.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: row.no_show_grace_minutes ?? 15 };
+    }
+    return clinic;
+  };
+  // Reads the commands ask to remember (CommandEnv.cached): forgotten, or maintained from the after-image,
+  // when the batch writes to one of their tables.
+  interface Remembered {
+    tables: readonly ShapeName[];
+    value: Promise<unknown>;
+    resolved?: { value: unknown };
+    maintain?: (table: ShapeName, row: Record<string, unknown>, value: unknown) => void;
+  }
+  const cache = new Map<string, Remembered>();
+  const unstored: Unstored = new Map();
+  const touched = (table: ShapeName, after: Record<string, unknown>) => {
+    for (const [key, entry] of cache) {
+      if (!entry.tables.includes(table)) continue;
+      if (entry.maintain && entry.resolved) entry.maintain(table, after, entry.resolved.value);
+      else cache.delete(key);
+    }
+    if (table === 'staff') staffCache.clear();
+    if (table === 'clinics') clinic = null;
+  };
+  const cached: CommandEnv['cached'] = (key, tables, load, maintain) => {
+    let entry = cache.get(key);
+    if (!entry) {
+      const value = load();
+      const made: Remembered = { tables, value, maintain: maintain as Remembered['maintain'] };
+      entry = made;
+      cache.set(key, made);
+      value.then(
+        (v) => (made.resolved = { value: v }),
+        () => cache.delete(key), // a refusal is not remembered
+      );
+    }
+    return entry.value as ReturnType<typeof load>;
+  };
+
+  interface Outcome {
+    m: Envelope;
+    madeAt: string;
+    writer: ServerWriter | null;
+    refusal: ApiError | null;
+  }
+  const outcomes: Array<Outcome | { m: Envelope; earlier: NonNullable<ReturnType<typeof seen.get>> }> = [];
+  for (const m of batch) {
+    const earlier = seen.get(m.id);
+    if (earlier) {
+      // Pushed before (the reply was lost): the same answer, with the rows as they are now.
+      if (earlier.clinic_id !== device.clinic_id) throw new ApiError({ code: 'validation', reason: 'bad_mutation', message: 'A change in this batch is not this PC’s.' });
+      outcomes.push({ m, earlier });
+      continue;
+    }
+    const madeAt = new Date(m.madeAt).toISOString();
+    const writer = new ServerWriter(trx, device.clinic_id, unstored, touched);
+    let refusal: ApiError | null = null;
+    if (savepoints) await sql`SAVEPOINT mutation`.execute(trx);
+    try {
+      const user = m.userId === SYSTEM_USER ? { id: SYSTEM_USER, role: 'system' as const, active: 1 } : await staffOf(m.userId);
+      if (!user || user.active !== 1) {
+        throw new ApiError({ code: 'permission', reason: 'user_unknown', message: 'The person who made this change is not an active staff member of the clinic on the server.' });
+      }
+      if (!mayMutate(m.name, user)) {
+        throw new ApiError({ code: 'permission', reason: 'not_allowed', message: 'The person who made this change is not allowed to make it.' });
+      }
+      const ids = [...m.ids];
+      const env: CommandEnv = {
+        db: trx as unknown as Kysely<SyncedDatabase>,
+        write: writer,
+        now: madeAt,
+        who: { userId: user.id, clinicId: device.clinic_id, role: user.role },
+        newId: () => {
+          const id = ids.shift();
+          if (!id) throw new ApiError({ code: 'validation', reason: 'bad_mutation', message: 'The change did not carry the ids of the records it makes.' });
+          return id;
+        },
+        clinic: await clinicSettings(),
+        device: { patientSeries: device.patient_series },
+        cached,
+        batched: true,
+        unstored: (table, id) => writer.unstored(table, id) as never,
+      };
+      await runMutation(env, m.name, m.args);
+      writer.commit();
+      if (savepoints) {
+        await flush(trx, unstored);
+        await sql`RELEASE SAVEPOINT mutation`.execute(trx);
+      }
+    } catch (err) {
+      if (!savepoints && (writer.wrote || !(err instanceof ApiError))) throw new NeedsSavepoints();
+      if (savepoints) await sql`ROLLBACK TO SAVEPOINT mutation`.execute(trx);
+      cache.clear();
+      staffCache.clear();
+      clinic = null;
+      writer.overlay.clear();
+      if (savepoints) unstored.clear();
+      refusal = err instanceof ApiError ? err : databaseRefusal(err);
+      if (!refusal) throw err;
+    }
+    outcomes.push({ m, madeAt, writer: refusal ? null : writer, refusal });
+  }
+  if (!savepoints) {
+    try {
+      await flush(trx, unstored);
+    } catch {
+      throw new NeedsSavepoints();
+    }
+  }
+
+  const results: MutationResult[] = [];
+  const records: Array<Omit<CentralDatabase['mutations'], 'received_at'>> = [];
+  for (const o of outcomes) {
+    const m = o.m;
+    if ('earlier' in o) {
+      const refs = (o.earlier.rows as Array<[ShapeName, string]>).concat(m.rows);
+      const current = await currentRows(trx, device.clinic_id, station, refs);
+      results.push(
+        o.earlier.status === 'applied'
+          ? { id: m.id, status: 'applied', ...current }
+          : { id: m.id, status: 'rejected', reason: o.earlier.reason ?? 'rejected', message: o.earlier.message ?? '', details: o.earlier.details ?? undefined, ...current },
+      );
+      continue;
+    }
+    const written = o.writer;
+    const writtenRefs = written ? [...written.written.values()].map((w): [ShapeName, string] => [w.table, String(w.row.id)]) : [];
+    const extra = m.rows.filter(([t, id]) => !written?.written.has(`${t}:${id}`));
+    const current = await currentRows(trx, device.clinic_id, station, extra);
+    if (written) {
+      for (const { table, row } of written.written.values()) (current.rows[table] ??= []).push(pick(row, table, station));
+      results.push({ id: m.id, status: 'applied', ...current });
+    } else {
+      const body = o.refusal!.toBody();
+      results.push({ id: m.id, status: 'rejected', reason: body.reason ?? body.code, message: body.message, details: body.details, ...current });
+    }
+    records.push({
+      mutation_id: m.id,
+      clinic_id: device.clinic_id,
+      device_id: device.id,
+      user_id: m.userId,
+      name: m.name,
+      made_at: o.madeAt,
+      status: written ? 'applied' : 'rejected',
+      reason: o.refusal ? (o.refusal.reason ?? o.refusal.code) : null,
+      message: o.refusal ? o.refusal.message : null,
+      details: o.refusal?.details === undefined ? null : JSON.stringify(o.refusal.details),
+      rows: JSON.stringify(written ? writtenRefs : m.rows),
+    });
+  }
+  for (let i = 0; i < records.length; i += 500) await trx.insertInto('mutations').values(records.slice(i, i + 500)).execute();
+  return { results };
 }
 
 /** A row as the device's station receives it (the columns of its shape). */

@@ -12,6 +12,7 @@ import {
   type AppointmentEvent,
   type AppointmentStatus,
 } from '../machines/appointment';
+import type { ShapeRow } from '../sync/shapes';
 import { newConventions, touched, type CommandEnv, type CommandOutput, type NewRow, type SyncedDatabase } from './env';
 import { loadSchedule, requireDoctor } from './schedules';
 
@@ -34,15 +35,22 @@ function decide(status: AppointmentStatus, context: AppointmentContext, event: A
   return decision.status;
 }
 
-async function requirePatient(db: Kysely<SyncedDatabase>, clinicId: string, patientId: string): Promise<{ full_name: string }> {
-  const patient = await db.selectFrom('patients').select(['full_name']).where('id', '=', patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+async function requirePatient(env: CommandEnv, patientId: string): Promise<{ full_name: string }> {
+  const patient = await env.cached(`patient:${patientId}`, ['patients'], () =>
+    env.db.selectFrom('patients').select(['full_name']).where('id', '=', patientId).where('clinic_id', '=', env.who.clinicId).where('deleted_at', 'is', null).executeTakeFirst(),
+  );
   if (!patient) throw notFound('patient');
   return patient;
 }
 
-export async function loadAppointmentRow(db: Kysely<SyncedDatabase>, clinicId: string, id: string) {
-  const row = await db.selectFrom('appointments').selectAll().where('id', '=', id).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
-  if (!row) throw notFound('appointment');
+const SLOT_TABLES = ['schedule_sessions', 'schedule_exceptions', 'clinic_holidays'] as const;
+const DOCTOR_TABLES = ['staff', 'doctor_profiles'] as const;
+const doctorOf = (env: CommandEnv, doctorId: string) => env.cached(`doctor:${doctorId}`, DOCTOR_TABLES, () => requireDoctor(env.db, env.who.clinicId, doctorId));
+
+export async function loadAppointmentRow(env: CommandEnv, id: string): Promise<ShapeRow<'appointments'>> {
+  const held = env.unstored('appointments', id);
+  const row = held ?? (await env.db.selectFrom('appointments').selectAll().where('id', '=', id).where('clinic_id', '=', env.who.clinicId).executeTakeFirst());
+  if (!row || row.deleted_at !== null || row.clinic_id !== env.who.clinicId) throw notFound('appointment');
   return row;
 }
 
@@ -67,16 +75,57 @@ export async function placesTaken(db: Kysely<SyncedDatabase>, doctorId: string, 
   return Number(n);
 }
 
+/** One doctor's appointments on one date, as the server remembers them through a batch (see dayBook). */
+type DayBook = Map<string, { start_minutes: number | null; status: string; token: number | null; deleted: boolean }>;
+
+/**
+ * A doctor's day, read once per batch on the server and kept up to date from every appointment the batch
+ * writes (the after-images), so that counting a slot's places or finding the next token needs no query.
+ * The desk, one command per transaction, asks the database directly (placesTaken, nextToken): the same
+ * answer from the same rows.
+ */
+function dayBook(env: CommandEnv, doctorId: string, date: string): Promise<DayBook> {
+  return env.cached(
+    `day:${doctorId}:${date}`,
+    ['appointments'],
+    async () => {
+      const rows = await env.db
+        .selectFrom('appointments')
+        .select(['id', 'start_minutes', 'status', 'token', 'deleted_at'])
+        .where('doctor_id', '=', doctorId)
+        .where('date', '=', date)
+        .where('clinic_id', '=', env.who.clinicId)
+        .execute();
+      return new Map(rows.map((r) => [r.id, { start_minutes: r.start_minutes, status: r.status, token: r.token, deleted: r.deleted_at !== null }]));
+    },
+    (_table, row, book) => {
+      const id = String(row.id);
+      if (row.doctor_id === doctorId && row.date === date) {
+        book.set(id, { start_minutes: row.start_minutes as number | null, status: String(row.status), token: row.token as number | null, deleted: row.deleted_at !== null });
+      } else book.delete(id);
+    },
+  );
+}
+
+async function placesTakenNow(env: CommandEnv, doctorId: string, date: string, startMinutes: number, excludeId?: string): Promise<number> {
+  if (!env.batched) return placesTaken(env.db, doctorId, date, startMinutes, excludeId);
+  let n = 0;
+  for (const [id, a] of await dayBook(env, doctorId, date)) {
+    if (id !== excludeId && !a.deleted && a.start_minutes === startMinutes && (OCCUPYING as string[]).includes(a.status)) n++;
+  }
+  return n;
+}
+
 /** A slot has room: counted inside the command's transaction, so two bookings cannot both take the last place. */
 async function assertRoom(env: CommandEnv, doctorId: string, date: string, startMinutes: number, excludeId?: string): Promise<Slot> {
-  const { slots, holiday } = await slotsOn(env.db, env.who.clinicId, doctorId, date);
-  const doctor = await requireDoctor(env.db, env.who.clinicId, doctorId);
+  const { slots, holiday } = await env.cached(`slots:${doctorId}:${date}`, SLOT_TABLES, () => slotsOn(env.db, env.who.clinicId, doctorId, date));
+  const doctor = await doctorOf(env, doctorId);
   if (holiday) throw new ApiError({ code: 'conflict', reason: 'holiday', message: `The clinic is closed on ${formatDisplayDate(date)} (${holiday}).` });
   const slot = slots.find((s) => s.startMinutes === startMinutes);
   if (!slot) {
     throw new ApiError({ code: 'conflict', reason: 'no_slot', message: `${doctor.displayName} has no ${formatMinutes(startMinutes)} slot on ${formatDisplayDate(date)}. Pick a free slot from the day view.` });
   }
-  if ((await placesTaken(env.db, doctorId, date, startMinutes, excludeId)) >= slot.capacity) {
+  if ((await placesTakenNow(env, doctorId, date, startMinutes, excludeId)) >= slot.capacity) {
     throw new ApiError({
       code: 'conflict',
       reason: 'slot_full',
@@ -87,8 +136,13 @@ async function assertRoom(env: CommandEnv, doctorId: string, date: string, start
   return slot;
 }
 
-async function nextToken(db: Kysely<SyncedDatabase>, doctorId: string, date: string): Promise<number> {
-  const r = await db
+async function nextToken(env: CommandEnv, doctorId: string, date: string): Promise<number> {
+  if (env.batched) {
+    let max = 0;
+    for (const a of (await dayBook(env, doctorId, date)).values()) if (a.token !== null && a.token > max) max = a.token;
+    return max + 1;
+  }
+  const r = await env.db
     .selectFrom('appointments')
     .select(sql<number>`coalesce(max(token), 0) + 1`.as('next'))
     .where('doctor_id', '=', doctorId)
@@ -132,7 +186,7 @@ export async function bookAppointment(env: CommandEnv, input: z.output<typeof bo
   if (input.date < actor.today) throw new ApiError({ code: 'validation', fields: { date: 'Choose today or a later date.' }, message: 'Appointments can only be booked for today or later.' });
   const grace = env.clinic.noShowGraceMinutes;
   const id = input.id;
-  await requirePatient(env.db, env.who.clinicId, input.patientId);
+  await requirePatient(env, input.patientId);
   const slot = await assertRoom(env, input.doctorId, input.date, input.startMinutes);
   const row: NewRow<'appointments'> = {
     id,
@@ -170,12 +224,12 @@ export async function bookAppointment(env: CommandEnv, input: z.output<typeof bo
 export async function walkIn(env: CommandEnv, input: z.output<typeof walkInArgs>): Promise<CommandOutput<null>> {
   const actor = commandActor(env);
   const id = input.id;
-  await requirePatient(env.db, env.who.clinicId, input.patientId);
-  const doctor = await requireDoctor(env.db, env.who.clinicId, input.doctorId);
+  await requirePatient(env, input.patientId);
+  const doctor = await doctorOf(env, input.doctorId);
   if (!doctor.active) throw new ApiError({ code: 'conflict', reason: 'doctor_inactive', message: `${doctor.displayName} is not seeing patients.` });
   const context: AppointmentContext = { doctorStaffId: input.doctorId, date: actor.today, startMinutes: null, holdExpiresAt: null, graceMinutes: env.clinic.noShowGraceMinutes };
   const to = decide('requested', context, { type: 'appointment.checkIn', ...actor });
-  const token = await nextToken(env.db, input.doctorId, actor.today);
+  const token = await nextToken(env, input.doctorId, actor.today);
   await env.write.insert('appointments', {
     id,
     patient_id: input.patientId,
@@ -201,7 +255,7 @@ export async function walkIn(env: CommandEnv, input: z.output<typeof walkInArgs>
 
 export async function transitionAppointment(env: CommandEnv, { id, event: type, reason, holdMinutes }: MethodArgs<'appointments.transition'>): Promise<CommandOutput<null>> {
   const actor = commandActor(env);
-  const row = await loadAppointmentRow(env.db, env.who.clinicId, id);
+  const row = await loadAppointmentRow(env, id);
   const from = row.status as AppointmentStatus;
   const holdExpiresAt = new Date(Date.parse(env.now) + holdMinutes * 60_000).toISOString();
   const event = { type, ...actor, reason: reason ?? '', holdExpiresAt } as AppointmentEvent;
@@ -211,7 +265,7 @@ export async function transitionAppointment(env: CommandEnv, { id, event: type, 
   if (type === 'appointment.hold') changes.hold_expires_at = holdExpiresAt;
   if (to === 'confirmed') changes.hold_expires_at = null;
   if (to === 'checked_in') {
-    if (row.token === null) changes.token = details.token = await nextToken(env.db, row.doctor_id, row.date);
+    if (row.token === null) changes.token = details.token = await nextToken(env, row.doctor_id, row.date);
     changes.checked_in_at = env.now;
   }
   if (to === 'cancelled') changes.cancel_reason = reason;
@@ -223,7 +277,7 @@ export async function transitionAppointment(env: CommandEnv, { id, event: type, 
 export async function rescheduleAppointment(env: CommandEnv, { id, date, startMinutes, reason }: MethodArgs<'appointments.reschedule'>): Promise<CommandOutput<null>> {
   const actor = commandActor(env);
   if (date < actor.today) throw new ApiError({ code: 'validation', fields: { date: 'Choose today or a later date.' }, message: 'Appointments can only be moved to today or later.' });
-  const row = await loadAppointmentRow(env.db, env.who.clinicId, id);
+  const row = await loadAppointmentRow(env, id);
   const from = row.status as AppointmentStatus;
   const to = decide(from, machineContext(row, env.clinic.noShowGraceMinutes), { type: 'appointment.reschedule', ...actor });
   const slot = await assertRoom(env, row.doctor_id, date, startMinutes, id);
@@ -245,14 +299,14 @@ export async function rescheduleAppointment(env: CommandEnv, { id, date, startMi
  */
 export async function expireHolds(env: CommandEnv, { ids }: z.output<typeof expireHoldsArgs>): Promise<CommandOutput<{ expired: number }>> {
   const actor = commandActor(env);
-  const rows = await env.db
-    .selectFrom('appointments')
-    .select(['id', 'doctor_id', 'date', 'start_minutes', 'hold_expires_at', 'status'])
-    .where('id', 'in', ids)
-    .where('clinic_id', '=', env.who.clinicId)
-    .where('status', '=', 'tentative')
-    .where('hold_expires_at', '<=', env.now)
-    .execute();
+  const rows = [];
+  for (const id of ids) {
+    const row = await loadAppointmentRow(env, id).catch((err: unknown) => {
+      if (err instanceof ApiError) return null; // gone from this clinic: nothing to release
+      throw err;
+    });
+    if (row && row.status === 'tentative' && row.hold_expires_at !== null && row.hold_expires_at <= env.now) rows.push(row);
+  }
   const reason = 'The hold expired before it was confirmed.';
   for (const row of rows) {
     const to = decide('tentative', machineContext(row, env.clinic.noShowGraceMinutes), { type: 'appointment.expireHold', ...actor });

@@ -41,7 +41,26 @@ export interface CommandEnv {
   clinic: { timezone: string; noShowGraceMinutes: number };
   /** The patient-number (MRN) series of the device that made the command. */
   device: { patientSeries: string };
+  /**
+   * A read that may be remembered while nothing writes to `tables` (a doctor, a day's slots, a patient's
+   * existence): the server runs a batch of hundreds of mutations in one transaction and needs not read the
+   * same schedule for each. With `maintain`, a write to those tables updates the remembered value from the
+   * row as written (its after-image) instead of forgetting it. On the desk it simply reads.
+   */
+  cached<T>(key: string, tables: readonly ShapeName[], load: () => Promise<T>, maintain?: (table: ShapeName, row: Record<string, unknown>, value: T) => void): Promise<T>;
+  /** True where many mutations share one transaction (the server): reads worth remembering are shaped for it. */
+  batched: boolean;
+  /**
+   * A row the batch has written but not stored yet (the server stores new appointments together at the end
+   * of a batch), as it now stands; undefined otherwise, and always on the desk. Commands reading a row by id
+   * that they may have written themselves look here first.
+   */
+  unstored<T extends ShapeName>(table: T, id: string): ShapeRow<T> | undefined;
 }
+
+/** For a side that remembers nothing (the desk: each command is its own transaction). */
+export const uncached: CommandEnv['cached'] = (_key, _tables, load) => load();
+export const nothingUnstored: CommandEnv['unstored'] = () => undefined;
 
 export interface AuditInput {
   action: string;
