@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../src-server/test/backends';
+import { newId } from '../src-shared/ids';
 import { PATIENT, until, type TestDesk } from './helpers';
 import { kind, openWorld, pendingOn, readDesk, type Network, type World } from './sync-world';
 
@@ -195,6 +196,34 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     ]);
     const still = await t.central.db.selectFrom('staff').select('active').where('id', '=', doctor.user.id).executeTakeFirstOrThrow();
     expect(still.active).toBe(1);
+    // The database itself refuses one change of a batch (a patient number already in use): the others stand.
+    const holder = await b.call('patients.register', { patient: { fullName: 'Number Holder', sex: 'male', ageYears: 60, mobile: '9822000009' } }, deskB);
+    await settled(b);
+    const front = await b.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null);
+    const mixed = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        mutations: [
+          { id: newId(), name: 'holidays.add', args: { date: '2031-01-26', name: 'Republic Day' }, ids: [newId()], rows: [], userId: (await b.call('auth.session', {})).user.id, madeAt: new Date().toISOString() },
+          {
+            id: newId(),
+            name: 'patients.register',
+            args: { id: newId(), mrn: holder.mrn, input: { fullName: 'Same Number', sex: 'female', dateOfBirth: null, ageYears: 30, mobile: '9822000010' } },
+            ids: [],
+            rows: [],
+            userId: front.user.id,
+            madeAt: new Date().toISOString(),
+          },
+        ],
+      }),
+    });
+    expect(((await mixed.json()) as { results: Array<{ status: string; reason?: string }> }).results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', undefined],
+      ['rejected', 'duplicate'],
+    ]);
+    expect(await t.central.db.selectFrom('clinic_holidays').select('name').where('date', '=', '2031-01-26').execute()).toEqual([{ name: 'Republic Day' }]);
+    expect(await t.central.db.selectFrom('patients').select('id').where('full_name', '=', 'Same Number').execute()).toEqual([]);
     // A malformed batch is refused as a whole.
     const malformed = await fetch(`${server.url}/v1/mutations`, {
       method: 'POST',
