@@ -17,7 +17,7 @@ describe('sync on a standalone desk', () => {
     const d = await desk();
     await d.call('patients.register', { patient: { fullName: 'Ravi Shankar', sex: 'male', ageYears: 30, mobile: '9845012345' } });
     const s = await d.call('sync.status', {}, null);
-    expect(s).toEqual({ state: 'standalone', serverUrl: null, lastSyncedAt: null, pendingMutations: 2, stationRole: null, shapes: [] });
+    expect(s).toEqual({ state: 'standalone', serverUrl: null, lastSyncedAt: null, pendingMutations: 2, needsAttention: 0, stationRole: null, shapes: [] });
   });
 
   it('refuses to join once the desk has its own clinic', async () => {
