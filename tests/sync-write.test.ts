@@ -224,6 +224,34 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     ]);
     expect(await t.central.db.selectFrom('clinic_holidays').select('name').where('date', '=', '2031-01-26').execute()).toEqual([{ name: 'Republic Day' }]);
     expect(await t.central.db.selectFrom('patients').select('id').where('full_name', '=', 'Same Number').execute()).toEqual([]);
+    // Inside one batch, a refused change in between does not make the server forget the batch's own booking.
+    const patients = await t.central.db.selectFrom('patients').select('id').limit(2).execute();
+    const book = (patientId: string) => ({
+      id: newId(),
+      name: 'appointments.book',
+      args: { id: newId(), doctorId, patientId, date: tomorrow, startMinutes: 765, type: 'new', deskNotes: null, mode: 'confirm', holdMinutes: 15 },
+      ids: [newId(), newId()],
+      rows: [],
+      userId: front.user.id,
+      madeAt: new Date().toISOString(),
+    });
+    const sameSlot = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        mutations: [
+          book(patients[0]!.id),
+          { id: newId(), name: 'appointments.transition', args: { id: newId(), event: 'appointment.cancel', reason: 'x', holdMinutes: 15 }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() },
+          book(patients[1]!.id),
+        ],
+      }),
+    });
+    expect(((await sameSlot.json()) as { results: Array<{ status: string; reason?: string }> }).results.map((r) => [r.status, r.reason])).toEqual([
+      ['applied', undefined],
+      ['rejected', 'not_found'],
+      ['rejected', 'slot_full'],
+    ]);
+    expect(await t.central.db.selectFrom('appointments').select('id').where('date', '=', tomorrow).where('start_minutes', '=', 765).execute()).toHaveLength(1);
     // A malformed batch is refused as a whole.
     const malformed = await fetch(`${server.url}/v1/mutations`, {
       method: 'POST',

@@ -217,7 +217,7 @@ export async function runMutation<N extends MutationName>(
         device: { patientSeries: device.patient_series },
         cached: uncached,
         batched: false,
-        unstored: nothingUnstored,
+        ...nothingUnstored,
       };
       const resolved = typeof args === 'function' ? await args(trx) : args;
       const out = await runSharedMutation(env, name, resolved);

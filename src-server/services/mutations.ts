@@ -51,7 +51,11 @@ const envelope = z.object({
 });
 
 export const mutationBatch = z.object({
-  mutations: z.array(envelope).min(1).max(MAX_MUTATIONS_PER_BATCH, `Send at most ${MAX_MUTATIONS_PER_BATCH} changes at a time.`),
+  mutations: z
+    .array(envelope)
+    .min(1)
+    .max(MAX_MUTATIONS_PER_BATCH, `Send at most ${MAX_MUTATIONS_PER_BATCH} changes at a time.`)
+    .refine((ms) => new Set(ms.map((m) => m.id)).size === ms.length, { error: 'A change appears twice in this batch.' }),
 });
 
 export type RowsByTable = Partial<Record<ShapeName, Record<string, unknown>[]>>;
@@ -105,6 +109,12 @@ class ServerWriter implements RowWriter {
   unstored(table: ShapeName, id: string): Record<string, unknown> | undefined {
     const key = `${table}:${id}`;
     return (this.overlay.get(key) ?? this.#unstored.get(key))?.row;
+  }
+
+  /** Every such row of a table (this mutation's own versions first). */
+  *unstoredRows(table: ShapeName): Iterable<Record<string, unknown>> {
+    for (const entry of this.overlay.values()) if (entry.table === table) yield entry.row;
+    for (const [key, entry] of this.#unstored) if (entry.table === table && !this.overlay.has(key)) yield entry.row;
   }
 
   async insert<T extends ShapeName>(table: T, row: NewRow<T>): Promise<void> {
@@ -325,6 +335,7 @@ async function applyBatch(trx: Trx, device: DevicesTable, batch: Envelope[], sav
         cached,
         batched: true,
         unstored: (table, id) => writer.unstored(table, id) as never,
+        unstoredRows: (table) => writer.unstoredRows(table) as never,
       };
       await runMutation(env, m.name, m.args);
       writer.commit();

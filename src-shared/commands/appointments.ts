@@ -96,7 +96,12 @@ function dayBook(env: CommandEnv, doctorId: string, date: string): Promise<DayBo
         .where('date', '=', date)
         .where('clinic_id', '=', env.who.clinicId)
         .execute();
-      return new Map(rows.map((r) => [r.id, { start_minutes: r.start_minutes, status: r.status, token: r.token, deleted: r.deleted_at !== null }]));
+      const book: DayBook = new Map(rows.map((r) => [r.id, { start_minutes: r.start_minutes, status: r.status, token: r.token, deleted: r.deleted_at !== null }]));
+      // …and the batch's own new appointments, which the database does not hold yet.
+      for (const r of env.unstoredRows('appointments')) {
+        if (r.doctor_id === doctorId && r.date === date) book.set(r.id, { start_minutes: r.start_minutes, status: r.status, token: r.token, deleted: r.deleted_at !== null });
+      }
+      return book;
     },
     (_table, row, book) => {
       const id = String(row.id);

@@ -56,11 +56,13 @@ export interface CommandEnv {
    * that they may have written themselves look here first.
    */
   unstored<T extends ShapeName>(table: T, id: string): ShapeRow<T> | undefined;
+  /** Every row of a table the batch has written but not stored yet (none on the desk). */
+  unstoredRows<T extends ShapeName>(table: T): Iterable<ShapeRow<T>>;
 }
 
 /** For a side that remembers nothing (the desk: each command is its own transaction). */
 export const uncached: CommandEnv['cached'] = (_key, _tables, load) => load();
-export const nothingUnstored: CommandEnv['unstored'] = () => undefined;
+export const nothingUnstored: Pick<CommandEnv, 'unstored' | 'unstoredRows'> = { unstored: () => undefined, unstoredRows: () => [] };
 
 export interface AuditInput {
   action: string;
