@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect, screenshot, type Desk } from './fixtures';
 import { APPOINTMENT_PATIENTS, DOCTOR, PATIENT_ADDRESS } from './data';
-import { AppShell, DayViewScreen, EVERY_DAY, openNewClinic, PatientsScreen, registerOnPatientsScreen, RegisterPatientScreen, SchedulesScreen, StaffScreen } from './pages';
+import { AppShell, bookOnDayView, DayViewScreen, dayViewTomorrow, openClinicWithDoctor, PatientsScreen, registerOnPatientsScreen, RegisterPatientScreen, SchedulesScreen } from './pages';
 
 /**
  * Front-desk booking gaps (issue 3): the week view, registering a patient from the booking dialog,
@@ -12,44 +12,14 @@ import { AppShell, DayViewScreen, EVERY_DAY, openNewClinic, PatientsScreen, regi
 
 const [KAVITA, ROHAN] = APPOINTMENT_PATIENTS as [(typeof APPOINTMENT_PATIENTS)[number], (typeof APPOINTMENT_PATIENTS)[number]];
 
-
-/** A new clinic with its admin (signed in) and one doctor who sees patients 09:00–13:00 every day in 15-minute slots. */
-async function openClinic(page: Page, desk: Desk) {
-  const shell = new AppShell(page);
-  await openNewClinic(page, desk.launchUrl);
-  await shell.nav('Staff').click();
-  await new StaffScreen(page).addStaff(DOCTOR, 'Doctor');
-  await shell.nav('Schedules').click();
-  const schedules = new SchedulesScreen(page);
-  await schedules.addWeeklySession(EVERY_DAY, '09:00', '13:00', 15, 1);
-  await schedules.saveWeekly();
-}
-
-/** Opens the day view on tomorrow (clinic calendar) and returns tomorrow as shown, dd-mm-yyyy. */
-async function dayViewTomorrow(page: Page): Promise<string> {
-  await new AppShell(page).nav('Appointments').click();
-  const dateBox = page.getByRole('textbox', { name: 'Date', exact: true });
-  const today = await dateBox.inputValue();
-  await page.getByRole('button', { name: 'Next day' }).click();
-  await expect(dateBox).not.toHaveValue(today);
-  await expect(page.getByRole('region', { name: DOCTOR.name, exact: true })).toBeVisible();
-  return dateBox.inputValue();
-}
-
-async function bookTomorrow(page: Page, time: string, p: typeof KAVITA) {
-  const day = new DayViewScreen(page);
-  await day.startBooking(DOCTOR.name, time, p.fullName.split(' ')[0]!, p.fullName);
-  await page.getByRole('button', { name: 'Confirm booking' }).click();
-  await expect(page.getByRole('dialog')).toHaveCount(0);
-  await expect(day.slot(DOCTOR.name, time).getByRole('button', { name: new RegExp(p.fullName) })).toBeVisible();
-}
+const openClinic = (page: Page, desk: Desk) => openClinicWithDoctor(page, desk.launchUrl);
 
 test('the Day/Week toggle shows the doctor’s week with the booking, and goes back to the day', async ({ page, desk }) => {
   test.setTimeout(150_000);
   await openClinic(page, desk);
   await registerOnPatientsScreen(page, KAVITA);
   const tomorrow = await dayViewTomorrow(page);
-  await bookTomorrow(page, '11:00', KAVITA);
+  await bookOnDayView(page, '11:00', KAVITA);
 
   await page.getByRole('radio', { name: 'Week', exact: true }).check();
   const week = page.getByRole('list', { name: `Week — ${DOCTOR.name}` });
@@ -163,7 +133,7 @@ test('an appointment is rescheduled by picking another free slot', async ({ page
   await openClinic(page, desk);
   await registerOnPatientsScreen(page, KAVITA);
   await dayViewTomorrow(page);
-  await bookTomorrow(page, '11:00', KAVITA);
+  await bookOnDayView(page, '11:00', KAVITA);
   const day = new DayViewScreen(page);
 
   await day.openAppointment(DOCTOR.name, '11:00', KAVITA.fullName);

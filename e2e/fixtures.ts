@@ -17,6 +17,10 @@ export interface Desk {
   now(): Date;
   /** Kills the host process (as a crash or power cut would) and starts it again on the same data. */
   restart(): Promise<void>;
+  /** Kills the host process (as switching the PC off would); the desk is down until start(). */
+  stop(): Promise<void>;
+  /** Starts a stopped desk again on the same data (on a new port: open launchUrl again). */
+  start(): Promise<void>;
 }
 
 const ROOT = process.cwd(); // playwright runs from the repo root (playwright.config.ts)
@@ -78,7 +82,20 @@ async function openDesk(testInfo: TestInfo, suffix: string, extraEnv: Record<str
   const startedAt = Date.now();
   const now = () => new Date(CLOCK_START.getTime() + (Date.now() - startedAt));
   let running = await startHost(dataDir, logFile, secret, CLOCK_START, extraEnv);
+  let stopped = false;
   let closed = false;
+  const exited = (child: ChildProcess) => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    running.child.kill('SIGKILL');
+    await exited(running.child);
+  };
+  const start = async () => {
+    if (!stopped) return;
+    running = await startHost(dataDir, logFile, secret, now(), extraEnv);
+    stopped = false;
+  };
   return {
     get url() {
       return running.url;
@@ -91,15 +108,18 @@ async function openDesk(testInfo: TestInfo, suffix: string, extraEnv: Record<str
     logs: () => fs.readFileSync(logFile, 'utf8'),
     now,
     async restart() {
-      running.child.kill('SIGKILL');
-      await new Promise((r) => running.child.once('exit', r));
-      running = await startHost(dataDir, logFile, secret, now(), extraEnv);
+      await stop();
+      await start();
     },
+    stop,
+    start,
     async close() {
       if (closed) return;
       closed = true;
-      running.child.kill('SIGTERM');
-      await new Promise((r) => (running.child.exitCode !== null ? r(null) : running.child.once('exit', r)));
+      if (!stopped) {
+        running.child.kill('SIGTERM');
+        await exited(running.child);
+      }
       expectNoPhi(fs.readFileSync(logFile, 'utf8'));
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

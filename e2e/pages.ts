@@ -1,6 +1,6 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { localClock } from '../src-shared/domain/schedule';
-import { ADMIN, CLINIC, PATIENT_ADDRESS } from './data';
+import { ADMIN, CLINIC, DOCTOR, PATIENT_ADDRESS } from './data';
 
 export const EVERY_DAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
@@ -21,6 +21,38 @@ export async function registerOnPatientsScreen(page: Page, p: { fullName: string
   await form.fill({ ...PATIENT_ADDRESS, fullName: p.fullName, sex: p.sex, dateOfBirth: p.dateOfBirth, mobile: p.mobile, emergencyPhone: p.emergencyPhone });
   await form.submit();
   await expect(page.getByRole('heading', { name: p.fullName })).toBeVisible();
+}
+
+/** A new clinic with its admin (signed in) and one doctor (DOCTOR) who sees patients 09:00–13:00 every day in 15-minute slots. */
+export async function openClinicWithDoctor(page: Page, launchUrl: string): Promise<void> {
+  const shell = new AppShell(page);
+  await openNewClinic(page, launchUrl);
+  await shell.nav('Staff').click();
+  await new StaffScreen(page).addStaff(DOCTOR, 'Doctor');
+  await shell.nav('Schedules').click();
+  const schedules = new SchedulesScreen(page);
+  await schedules.addWeeklySession(EVERY_DAY, '09:00', '13:00', 15, 1);
+  await schedules.saveWeekly();
+}
+
+/** Opens the day view on tomorrow (clinic calendar) and returns tomorrow as shown, dd-mm-yyyy. */
+export async function dayViewTomorrow(page: Page): Promise<string> {
+  await new AppShell(page).nav('Appointments').click();
+  const dateBox = page.getByRole('textbox', { name: 'Date', exact: true });
+  const today = await dateBox.inputValue();
+  await page.getByRole('button', { name: 'Next day' }).click();
+  await expect(dateBox).not.toHaveValue(today);
+  await expect(page.getByRole('region', { name: DOCTOR.name, exact: true })).toBeVisible();
+  return dateBox.inputValue();
+}
+
+/** On the day view: books DOCTOR's free slot at `time` for the patient through the Book appointment dialog (confirmed). */
+export async function bookOnDayView(page: Page, time: string, p: { fullName: string }): Promise<void> {
+  const day = new DayViewScreen(page);
+  await day.startBooking(DOCTOR.name, time, p.fullName.split(' ')[0]!, p.fullName);
+  await page.getByRole('button', { name: 'Confirm booking' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await expect(day.slot(DOCTOR.name, time).getByRole('button', { name: new RegExp(p.fullName) })).toBeVisible();
 }
 
 /** Page objects, one per screen, using what a person sees: roles, labels and text. */
@@ -304,6 +336,19 @@ export class SyncIndicator {
     await expect(this.button).toHaveAccessibleName(new RegExp(`^Sync status: ${word}\\.`), { timeout });
   }
 
+  /** "2 changes waiting to be sent" beside the state word (nothing shown, and "No changes…" in its name, at 0). */
+  async expectWaiting(n: number, timeout = 30_000) {
+    const words = n === 0 ? 'No changes waiting to be sent' : n === 1 ? '1 change waiting to be sent' : `${n} changes waiting to be sent`;
+    await expect(this.button).toHaveAccessibleName(new RegExp(`${words}\\.$`), { timeout });
+    if (n > 0) await expect(this.button).toContainText(words);
+    else await expect(this.button).not.toContainText('waiting to be sent');
+  }
+
+  /** The red badge beside the state: how many changes need attention; it opens the "Needs attention" screen. */
+  get attentionBadge() {
+    return this.page.getByRole('banner').getByRole('link', { name: /needs? attention\. Open Needs attention/ });
+  }
+
   async openDetails() {
     await this.button.click();
     await expect(this.details).toBeVisible();
@@ -312,6 +357,47 @@ export class SyncIndicator {
   async closeDetails() {
     await this.page.keyboard.press('Escape');
     await expect(this.details).toHaveCount(0);
+  }
+}
+
+/** "Needs attention": changes made on this PC that the clinic server refused, and what became of them. */
+export class InboxScreen {
+  constructor(private readonly page: Page) {}
+
+  /** The navigation link (its name also says how many items are open). */
+  get navLink() {
+    return this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Needs attention/ });
+  }
+
+  get heading() {
+    return this.page.getByRole('heading', { name: 'Needs attention', level: 2 });
+  }
+
+  get open() {
+    return this.page.getByRole('region', { name: 'To deal with' });
+  }
+
+  get resolved() {
+    return this.page.getByRole('region', { name: 'Resolved' });
+  }
+
+  openItem(title: string | RegExp) {
+    return this.open.getByRole('article', { name: title });
+  }
+
+  resolvedItem(title: string | RegExp) {
+    return this.resolved.getByRole('article', { name: title });
+  }
+
+  /** Shows what was typed for an item (a collapsed section until asked for). */
+  async showTyped(item: Locator) {
+    const toggle = item.getByRole('button', { name: 'What was typed' });
+    await toggle.click();
+    await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    await expect(item.getByRole('table', { name: 'What was typed' })).toBeVisible();
+    // The section slides open: wait until it stands at its full height (for screenshots).
+    const section = this.page.locator(`[id="${await toggle.getAttribute('aria-controls')}"]`);
+    await expect.poll(() => section.evaluate((el) => el.getAttribute('style') ?? '')).not.toMatch(/(^|;)\s*height:/);
   }
 }
 

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../src-server/test/backends';
 import { newId } from '../src-shared/ids';
+import { createEnrolmentCode, enrolDevice, revokeDevice } from '../src-server/services/devices';
+import { createClinic } from '../src-server/services/clinics';
+import { clinicInput, TEST_SCRYPT } from '../src-server/test/backends';
+import { patientRow } from './rows';
 import { PATIENT, until, type TestDesk } from './helpers';
 import { kind, openWorld, pendingOn, readDesk, type Network, type World } from './sync-world';
 
@@ -94,6 +98,11 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     expect(item).toMatchObject({ title: expect.stringMatching(/^Booking: Rohan Shetty with Test doctor, .* at 10:00$/), madeBy: 'Test front desk', actions: ['rebook', 'keep_theirs', 'discard'] });
     expect(item!.explanation).toMatch(/^Test doctor's 10:00 slot on .* was booked from another desk while this PC was offline\./);
     expect(item!.typed).toContainEqual({ label: 'Patient', value: 'Rohan Shetty' });
+    expect(item!.typed).toContainEqual({ label: 'Visit type', value: 'New' });
+    // A doctor sees it too, but is not offered to book it again (only who may book can rebook).
+    const doctorOnB = (await b.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null)).token;
+    expect((await b.call('inbox.list', {}, doctorOnB))[0]!.actions).toEqual(['keep_theirs', 'discard']);
+    expect((await b.fail('inbox.resolve', { id: item!.id, action: 'rebook' }, doctorOnB)).reason).toBe('not_offered');
     const resolved = await b.call('inbox.resolve', { id: item!.id, action: 'rebook' }, deskB);
     expect(resolved).toMatchObject({ resolution: 'rebooked', resolvedBy: 'Test front desk', actions: [], resolutionNote: expect.stringMatching(/^Booked into Test doctor's 10:15 slot on /) });
     await settled(b);
@@ -166,7 +175,7 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     await until(() => one<{ n: number }>(b, `SELECT count(*) AS n FROM appointments WHERE date = ? AND start_minutes >= 630`, tomorrow).n === 9, 'B to have the bookings');
   });
 
-  it('refuses a mutation by a user without the permission, and one about another clinic’s row, changing nothing', async () => {
+  it('refuses, changing nothing: a user without the permission, a row that is not there or is another clinic’s, a removed PC, a malformed batch', async () => {
     const doctor = await b.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null);
     // The desk itself refuses a doctor registering a patient; a forged push is refused by the server too.
     const conn = one<{ credential: string }>(b, 'SELECT credential FROM sync_connection');
@@ -252,6 +261,30 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
       ['rejected', 'slot_full'],
     ]);
     expect(await t.central.db.selectFrom('appointments').select('id').where('date', '=', tomorrow).where('start_minutes', '=', 765).execute()).toHaveLength(1);
+    // Another clinic on the same server: its patient cannot be edited from this clinic's PC.
+    const other = await createClinic(t.central.db, clinicInput('Lotus Clinic', { displayName: 'Lata Rao', username: 'lata' }), { now: new Date(), additional: true, scrypt: TEST_SCRYPT });
+    const theirs = patientRow(other.clinicId, { full_name: 'Other Clinic Patient' });
+    await t.central.db.insertInto('patients').values(theirs).execute();
+    const crossClinic = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [{ id: newId(), name: 'patients.update', args: { id: theirs.id, set: { city: 'Mumbai' } }, ids: [], rows: [['patients', theirs.id]], userId: front.user.id, madeAt: new Date().toISOString() }] }),
+    });
+    const crossResult = ((await crossClinic.json()) as { results: Array<{ status: string; reason: string; rows: Record<string, unknown[]>; missing: unknown[] }> }).results[0]!;
+    expect(crossResult).toMatchObject({ status: 'rejected', reason: 'not_found', rows: {}, missing: [['patients', theirs.id]] });
+    expect(await t.central.db.selectFrom('patients').select(['city', 'row_version']).where('id', '=', theirs.id).executeTakeFirstOrThrow()).toMatchObject({ city: theirs.city });
+    // A PC an administrator removed is refused, whatever it sends.
+    const clinicId = one<{ clinic_id: string }>(b, 'SELECT clinic_id FROM device').clinic_id;
+    const { code } = await createEnrolmentCode(t.central.db, { clinicId, createdBy: null, now: new Date() });
+    const lost = await enrolDevice(t.central.db, { code, deviceName: 'Lost laptop' }, { now: new Date() });
+    await revokeDevice(t.central.db, { deviceId: lost.deviceId, by: null, now: new Date() });
+    const fromRevoked = await fetch(`${server.url}/v1/mutations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${lost.credential}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ mutations: [{ id: newId(), name: 'holidays.add', args: { date: '2031-08-15', name: 'Independence Day' }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() }] }),
+    });
+    expect(fromRevoked.status).toBe(403);
+    expect(await t.central.db.selectFrom('clinic_holidays').select('id').where('date', '=', '2031-08-15').execute()).toEqual([]);
     // A malformed batch is refused as a whole.
     const malformed = await fetch(`${server.url}/v1/mutations`, {
       method: 'POST',

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { InboxAction, InboxItem } from '../../../src-shared/api/types';
-import { ApiError, notFound, permissionDenied } from '../../../src-shared/errors';
+import { ApiError, notFound } from '../../../src-shared/errors';
+import type { Role } from '../../../src-shared/roles';
 import { formatDisplayDate, todayIn } from '../../../src-shared/dates';
 import { formatMinutes } from '../../../src-shared/domain/schedule';
 import { placesTaken, slotsOn } from '../../../src-shared/commands/appointments';
@@ -54,6 +55,14 @@ const FIELD_WORDS: Record<string, string> = {
 
 const show = (v: unknown): string => (v === null || v === undefined || v === '' ? '—' : typeof v === 'boolean' ? (v ? 'Yes' : 'No') : String(v));
 
+/** Coded values of a booking, as the booking dialog words them. */
+const VALUE_WORDS: Record<string, Record<string, string>> = {
+  type: { new: 'New', follow_up: 'Follow-up', procedure: 'Procedure' },
+  mode: { confirm: 'Booked', hold: 'Held for payment', request: 'Requested' },
+  sex: { female: 'Female', male: 'Male', other: 'Other' },
+};
+const word = (field: string, v: unknown) => VALUE_WORDS[field]?.[String(v)] ?? show(v);
+
 interface Names {
   patient(id: unknown): Promise<string>;
   staff(id: unknown): Promise<string>;
@@ -80,8 +89,8 @@ function namesFor(ctx: CallContext): Names {
   };
 }
 
-/** What the change was, what was typed, and why it was refused — in words. */
-async function describe(row: Row, names: Names): Promise<Pick<InboxItem, 'title' | 'explanation' | 'typed' | 'actions'>> {
+/** What the change was, what was typed, why it was refused — in words — and what this user can do about it. */
+async function describe(row: Row, names: Names, role: Role): Promise<Pick<InboxItem, 'title' | 'explanation' | 'typed' | 'actions'>> {
   const args = JSON.parse(row.args) as Record<string, unknown>;
   const typed: InboxItem['typed'] = [];
   let title = 'A change made on this PC';
@@ -94,7 +103,7 @@ async function describe(row: Row, names: Names): Promise<Pick<InboxItem, 'title'
       const when = `${formatDisplayDate(String(args.date))} at ${formatMinutes(Number(args.startMinutes))}`;
       title = `Booking: ${patient} with ${doctor}, ${when}`;
       typed.push({ label: 'Patient', value: patient }, { label: 'Doctor', value: doctor }, { label: 'Date', value: formatDisplayDate(String(args.date)) }, { label: 'Time', value: formatMinutes(Number(args.startMinutes)) });
-      for (const k of ['type', 'mode', 'deskNotes']) typed.push({ label: FIELD_WORDS[k]!, value: show(args[k]) });
+      for (const k of ['type', 'mode', 'deskNotes']) typed.push({ label: FIELD_WORDS[k]!, value: word(k, args[k]) });
       if (row.reason === 'slot_full') {
         explanation = `${doctor}'s ${formatMinutes(Number(args.startMinutes))} slot on ${formatDisplayDate(String(args.date))} was booked from another desk while this PC was offline. The other booking stands.`;
         actions = ['rebook', 'keep_theirs', 'discard'];
@@ -122,23 +131,25 @@ async function describe(row: Row, names: Names): Promise<Pick<InboxItem, 'title'
     case 'patients.register': {
       const input = (args.input ?? {}) as Record<string, unknown>;
       title = `New patient: ${show(input.fullName)} (${show(args.mrn)})`;
-      for (const [k, v] of Object.entries(input)) if (FIELD_WORDS[k] && v !== null && v !== undefined) typed.push({ label: FIELD_WORDS[k]!, value: show(v) });
+      for (const [k, v] of Object.entries(input)) if (FIELD_WORDS[k] && v !== null && v !== undefined) typed.push({ label: FIELD_WORDS[k]!, value: word(k, v) });
       break;
     }
     case 'patients.update': {
       title = `Changes to ${await names.patient(args.id)}'s details`;
-      for (const [k, v] of Object.entries((args.set ?? {}) as Record<string, unknown>)) typed.push({ label: FIELD_WORDS[k] ?? k, value: show(v) });
+      for (const [k, v] of Object.entries((args.set ?? {}) as Record<string, unknown>)) typed.push({ label: FIELD_WORDS[k] ?? k, value: word(k, v) });
       actions = ['keep_theirs', 'discard'];
       break;
     }
     default:
       title = `A change (${row.name}) made on this PC`;
   }
+  // Rebooking books an appointment: offered only to those who may book.
+  if (!can(role, 'appointments.book')) actions = actions.filter((a) => a !== 'rebook');
   return { title, explanation, typed, actions };
 }
 
-async function toItem(row: Row, names: Names): Promise<InboxItem> {
-  const d = await describe(row, names);
+async function toItem(row: Row, names: Names, role: Role): Promise<InboxItem> {
+  const d = await describe(row, names, role);
   return {
     id: row.id,
     ...d,
@@ -183,7 +194,7 @@ export const inboxHandlers: Pick<Handlers, 'inbox.list' | 'inbox.resolve'> = {
     const names = namesFor(ctx);
     const open = rows.filter((r) => !r.resolved_at);
     const done = rows.filter((r) => r.resolved_at).sort((a, b) => (b.resolved_at! < a.resolved_at! ? -1 : 1));
-    return Promise.all([...open, ...done].map((r) => toItem(r, names)));
+    return Promise.all([...open, ...done].map((r) => toItem(r, names, ctx.session!.role)));
   },
 
   async 'inbox.resolve'(ctx, { id, action }) {
@@ -194,13 +205,12 @@ export const inboxHandlers: Pick<Handlers, 'inbox.list' | 'inbox.resolve'> = {
     if (row.resolved_at) {
       throw new ApiError({ code: 'conflict', reason: 'already_resolved', message: `This was already dealt with by ${row.resolved_by ? await names.staff(row.resolved_by) : 'someone'}.` });
     }
-    const { actions } = await describe(row, names);
+    const { actions } = await describe(row, names, session.role);
     if (!actions.includes(action)) throw new ApiError({ code: 'validation', reason: 'not_offered', message: 'That is not one of the ways to deal with this item.' });
     let note: string;
     let details: Record<string, unknown> = row.details ? (JSON.parse(row.details) as Record<string, unknown>) : {};
     const now = ctx.clock().toISOString();
     if (action === 'rebook') {
-      if (!can(session.role, 'appointments.book')) throw permissionDenied();
       const args = JSON.parse(row.args) as { doctorId: string; patientId: string; date: string; startMinutes: number; type: 'new' | 'follow_up' | 'procedure'; deskNotes: string | null; mode: 'confirm' | 'hold' | 'request'; holdMinutes: number };
       const clinic = await ctx.clinic();
       const today = todayIn(clinic?.timezone, ctx.clock());
@@ -225,6 +235,6 @@ export const inboxHandlers: Pick<Handlers, 'inbox.list' | 'inbox.resolve'> = {
     ctx.log.log('info', 'inbox.resolved', { item: id, resolution, by: session.userId });
     ctx.emit({ type: 'changed', entities: ['inbox', 'sync', ...(action === 'rebook' ? ['appointments'] : [])] });
     const updated = await ctx.db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    return toItem(updated, names);
+    return toItem(updated, names, session.role);
   },
 };

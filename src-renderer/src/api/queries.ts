@@ -107,3 +107,14 @@ export function useSyncStatus() {
 export function useDevices(enabled: boolean) {
   return useQuery({ queryKey: syncKeys.devices, queryFn: () => api.call('devices.list', {}), enabled, staleTime: 10_000, retry: false });
 }
+
+// ---- needs attention ------------------------------------------------------------------------
+/** Under 'inbox': the core's 'inbox' change events (a refusal arriving, an item resolved here) refresh them. */
+export const inboxKeys = {
+  all: ['inbox', 'all'] as const,
+};
+
+/** Every item, open ones first (oldest first), then the resolved ones (latest first). */
+export function useInbox() {
+  return useQuery({ queryKey: inboxKeys.all, queryFn: () => api.call('inbox.list', { include: 'all' }), staleTime: 0 });
+}

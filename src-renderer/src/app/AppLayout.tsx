@@ -1,6 +1,19 @@
 import { useEffect } from 'react';
-import { AppShell, Badge, Box, Button, Divider, Group, Kbd, NavLink, Stack, Text, ThemeIcon } from '@mantine/core';
-import { IconCalendarEvent, IconCalendarTime, IconListNumbers, IconBuildingHospital, IconDevicesPc, IconLock, IconLogout, IconSettings, IconStethoscope, IconUsers, IconUsersGroup } from '@tabler/icons-react';
+import { AppShell, Badge, Box, Button, Divider, Group, Kbd, NavLink, Stack, Text, ThemeIcon, VisuallyHidden } from '@mantine/core';
+import {
+  IconAlertTriangle,
+  IconBuildingHospital,
+  IconCalendarEvent,
+  IconCalendarTime,
+  IconDevicesPc,
+  IconListNumbers,
+  IconLock,
+  IconLogout,
+  IconSettings,
+  IconStethoscope,
+  IconUsers,
+  IconUsersGroup,
+} from '@tabler/icons-react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { ROLE_LABELS } from '../../../src-shared/roles';
 import { useAuth, useSession } from './auth';
@@ -50,6 +63,7 @@ export function AppLayout() {
   // Devices are the clinic server's: the screen is for administrators on a PC that has joined one.
   // On a PC working on its own too: Devices is where its administrator connects it to a clinic server.
   const showDevices = can('devices.list') && !!sync.data;
+  const attention = sync.data?.needsAttention ?? 0;
   const clinicName = session.clinic.tradeName ?? session.clinic.legalName;
   const at = (prefix: string) => location.pathname === prefix || location.pathname.startsWith(prefix + '/');
 
@@ -106,6 +120,27 @@ export function AppLayout() {
               label={session.user.role === 'doctor' ? 'My queue' : 'Doctor queue'}
               leftSection={<IconListNumbers size={18} />}
               active={at('/queue')}
+            />
+          )}
+          {can('inbox.list') && (
+            <NavLink
+              component={Link}
+              to="/inbox"
+              label={
+                <>
+                  Needs attention
+                  {attention > 0 && <VisuallyHidden> ({attention} open)</VisuallyHidden>}
+                </>
+              }
+              leftSection={<IconAlertTriangle size={18} />}
+              rightSection={
+                attention > 0 ? (
+                  <Badge color="red" variant="filled" size="sm" circle={attention < 10} aria-hidden>
+                    {attention}
+                  </Badge>
+                ) : undefined
+              }
+              active={at('/inbox')}
             />
           )}
           {can('schedules.setWeekly') && (

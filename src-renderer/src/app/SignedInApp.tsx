@@ -15,6 +15,7 @@ import { SchedulesScreen } from '../screens/schedules/SchedulesScreen';
 import { DayViewScreen } from '../screens/appointments/DayViewScreen';
 import { QueueScreen } from '../screens/appointments/QueueScreen';
 import { DevicesScreen } from '../screens/devices/DevicesScreen';
+import { InboxScreen } from '../screens/inbox/InboxScreen';
 
 function makeRouter() {
   return createHashRouter([
@@ -78,6 +79,14 @@ function makeRouter() {
           element: (
             <Guard method="devices.list">
               <DevicesScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'inbox',
+          element: (
+            <Guard method="inbox.list">
+              <InboxScreen />
             </Guard>
           ),
         },

@@ -65,3 +65,16 @@ export function pendingText(n: number): string {
   if (n === 0) return 'No changes waiting to be sent';
   return n === 1 ? '1 change waiting to be sent' : `${n} changes waiting to be sent`;
 }
+
+/** "1 change needs attention" (the server refused it and someone has to decide what to do). */
+export function attentionText(n: number): string {
+  if (n === 0) return 'Nothing needs attention';
+  return n === 1 ? '1 change needs attention' : `${n} changes need attention`;
+}
+
+/** "5 min ago (2 Mar 2026, 10:41 am)": relative and absolute (once only when they are the same). */
+export function agoAndAt(iso: string, now: number): string {
+  const relative = ago(iso, now);
+  const absolute = dateTime(iso);
+  return relative === absolute ? absolute : `${relative} (${absolute})`;
+}
