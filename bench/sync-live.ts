@@ -22,6 +22,7 @@ import { createEnrolmentCode } from '../src-server/services/devices';
 import { createPostgresDatabase } from '../src-server/test/backends';
 import { spawnServer, type SpawnedServer } from '../src-server/test/spawn';
 import { newId } from '../src-shared/ids';
+import { patientRow } from '../tests/rows';
 import { BENCH_SCRYPT, call } from './patients';
 import { elapsedMs, now, summarize } from './stats';
 
@@ -83,35 +84,11 @@ export async function runSyncLiveBench(opts: SyncLiveOptions): Promise<Record<st
       .insertInto('schedule_sessions')
       .values([1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ id: newId(), doctor_id: doctorId, weekday, start_minutes: DAY_START, end_minutes: DAY_END, slot_minutes: SLOT_MINUTES, capacity: 1, ...conv })))
       .execute();
-    const patientIds = Array.from({ length: 300 }, () => newId());
-    await central.db
-      .insertInto('patients')
-      .values(
-        patientIds.map((id, i) => ({
-          id,
-          mrn: `SRV-${String(i + 1).padStart(5, '0')}-B`,
-          full_name: `Bench Patient ${String.fromCharCode(65 + (i % 26))}`,
-          sex: i % 2 ? 'male' : 'female',
-          date_of_birth: '1980-01-01',
-          dob_estimated: 0,
-          mobile: `98${String(10_000_000 + i)}`,
-          email: null,
-          address_line: null,
-          city: 'Pune',
-          state_code: '27',
-          pincode: null,
-          emergency_name: null,
-          emergency_relation: null,
-          emergency_phone: null,
-          abha_number: null,
-          consent_messages: 0,
-          consent_messages_at: null,
-          consent_data_processing: 1,
-          consent_data_processing_at: started.toISOString(),
-          ...conv,
-        })),
-      )
-      .execute();
+    const patients = Array.from({ length: 300 }, (_, i) =>
+      patientRow(clinicId, { mrn: `SRV-${String(i + 1).padStart(5, '0')}-B`, full_name: `Bench Patient ${String.fromCharCode(65 + (i % 26))}`, mobile: `98${String(10_000_000 + i)}`, created_at: started.toISOString(), updated_at: started.toISOString() }),
+    );
+    await central.db.insertInto('patients').values(patients).execute();
+    const patientIds = patients.map((p) => p.id);
     const codes = [];
     for (let i = 0; i < 2; i++) codes.push((await createEnrolmentCode(central.db, { clinicId, createdBy: adminId, now: new Date(), stationRole: 'front_desk' })).code);
     await central.close();
