@@ -276,7 +276,7 @@ export type InboxResolution = 'rebooked' | 'kept_theirs' | 'discarded';
 /** A change made on this PC that the server refused: what it was, why, and what can be done about it. */
 export interface InboxItem {
   id: string;
-  /** What the change was, in words ("Booking: Rohan Shetty with Dr Rao, Fri 27 Nov at 10:00"). */
+  /** What the change was, in words ("Booking: Rohan Shetty with Dr Rao, 27-11-2026 at 10:00"). */
   title: string;
   /** Why the server refused it, in words. */
   explanation: string;

@@ -176,7 +176,8 @@ export class OutboxPusher {
       if (reply.status === 401 || reply.status === 403) {
         if (reply.error.reason === 'device_revoked' || reply.error.reason === 'credential_unknown' || reply.status === 401) throw new RevokedError();
       }
-      // A batch the server cannot read is this desk's fault: it stays pending (nothing is dropped) and is logged.
+      // Refused as a whole (a batch this server cannot read: a newer desk than its server) or failed there:
+      // everything stays pending (nothing is dropped), is logged, and is tried again later.
       this.#opts.log.log('error', 'sync.push_refused', { status: reply.status, reason: reply.error.reason });
       throw Object.assign(new Error('push refused'), { reason: reply.error.reason });
     }
