@@ -215,3 +215,31 @@ describe('booking rules under random sequences', () => {
     );
   });
 });
+
+describe('rebooking a refused booking from Needs attention', () => {
+  it('takes the next free slot from the refused time on, never one already gone today', async () => {
+    // 11:10 in Kolkata on 25-11-2026.
+    const { d, frontDesk, doctorId, patients } = await clinicWithDoctor('2026-11-25T05:40:00.000Z');
+    await d.call('appointments.book', { doctorId, patientId: patients[1]!, date: '2026-11-25', startMinutes: 675, type: 'new', mode: 'confirm' }, frontDesk);
+    // As the write path leaves a booking the server refused: in the inbox, with what was typed.
+    let n = 0;
+    const refused = (date: string, startMinutes: number) => {
+      const db = new Database(path.join(d.dir, DB_FILE_NAME));
+      const id = `01a21770-0000-7000-8000-${String(++n).padStart(12, '0')}`;
+      db.prepare(
+        `INSERT INTO inbox (id, mutation_id, name, args, user_id, made_at, reason, message, received_at) VALUES (?, ?, 'appointments.book', ?, NULL, '2026-11-25T03:00:00.000Z', 'slot_full', 'Full.', '2026-11-25T05:39:00.000Z')`,
+      ).run(id, id, JSON.stringify({ id, doctorId, patientId: patients[0], date, startMinutes, type: 'new', deskNotes: null, mode: 'confirm', holdMinutes: 15 }));
+      db.close();
+      return id;
+    };
+    // Refused for 09:30 this morning: 11:15 is the first slot not yet gone, and 11:15 is taken, so 11:30.
+    const morning = await d.call('inbox.resolve', { id: refused('2026-11-25', 570), action: 'rebook' }, frontDesk);
+    expect(morning.resolutionNote).toBe("Booked into Test doctor's 11:30 slot on 25-11-2026.");
+    // Refused for yesterday: from now, too (11:45 is next).
+    const yesterday = await d.call('inbox.resolve', { id: refused('2026-11-24', 600), action: 'rebook' }, frontDesk);
+    expect(yesterday.resolutionNote).toBe("Booked into Test doctor's 11:45 slot on 25-11-2026.");
+    // Refused for a later day: from the refused time on that day.
+    const later = await d.call('inbox.resolve', { id: refused('2026-11-26', 600), action: 'rebook' }, frontDesk);
+    expect(later.resolutionNote).toBe("Booked into Test doctor's 10:00 slot on 26-11-2026.");
+  });
+});

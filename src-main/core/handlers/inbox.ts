@@ -2,8 +2,8 @@ import type { Selectable } from 'kysely';
 import type { InboxAction, InboxItem } from '../../../src-shared/api/types';
 import { ApiError, notFound } from '../../../src-shared/errors';
 import type { Role } from '../../../src-shared/roles';
-import { formatDisplayDate, todayIn } from '../../../src-shared/dates';
-import { formatMinutes } from '../../../src-shared/domain/schedule';
+import { DEFAULT_TIMEZONE, formatDisplayDate } from '../../../src-shared/dates';
+import { formatMinutes, localClock } from '../../../src-shared/domain/schedule';
 import { placesTaken, slotsOn } from '../../../src-shared/commands/appointments';
 import { newId } from '../../../src-shared/ids';
 import { can } from '../../../src-shared/permissions';
@@ -213,8 +213,10 @@ export const inboxHandlers: Pick<Handlers, 'inbox.list' | 'inbox.resolve'> = {
     if (action === 'rebook') {
       const args = JSON.parse(row.args) as { doctorId: string; patientId: string; date: string; startMinutes: number; type: 'new' | 'follow_up' | 'procedure'; deskNotes: string | null; mode: 'confirm' | 'hold' | 'request'; holdMinutes: number };
       const clinic = await ctx.clinic();
-      const today = todayIn(clinic?.timezone, ctx.clock());
-      const from = args.date < today ? { date: today, minutes: 0 } : { date: args.date, minutes: args.startMinutes };
+      // From the refused slot on, but never in the past: a booking for an earlier day, or for a time already
+      // gone today, looks from now.
+      const { today, nowMinutes } = localClock(ctx.clock(), clinic?.timezone ?? DEFAULT_TIMEZONE);
+      const from = args.date > today ? { date: args.date, minutes: args.startMinutes } : { date: today, minutes: Math.max(nowMinutes, args.date === today ? args.startMinutes : 0) };
       const slot = await nextFreeSlot(ctx, session.clinicId, args.doctorId, from.date, from.minutes);
       const doctor = await names.staff(args.doctorId);
       if (!slot) throw new ApiError({ code: 'conflict', reason: 'no_free_slot', message: `${doctor} has no free slot in the next two weeks. Book by hand from the day view.` });
