@@ -23,6 +23,8 @@ import { createPostgresDatabase } from '../src-server/test/backends';
 import { spawnServer, type SpawnedServer } from '../src-server/test/spawn';
 import { newId } from '../src-shared/ids';
 import { patientRow } from '../tests/rows';
+import { network } from '../tests/sync-world';
+import { addDays, format, parseISO } from 'date-fns';
 import { BENCH_SCRYPT, call } from './patients';
 import { elapsedMs, now, summarize } from './stats';
 
@@ -43,22 +45,6 @@ const SLOT_MINUTES = 5;
 const DAY_START = 8 * 60;
 const DAY_END = 20 * 60;
 const SLOTS_PER_DAY = (DAY_END - DAY_START) / SLOT_MINUTES;
-
-/** A desk's network, which the bench can switch off. */
-function network() {
-  const net = {
-    online: true,
-    fetch: (async (input, init) => {
-      if (!net.online) throw new TypeError('fetch failed');
-      return fetch(input, init);
-    }) as typeof fetch,
-  };
-  return net;
-}
-
-function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 export async function runSyncLiveBench(opts: SyncLiveOptions): Promise<Record<string, unknown>> {
   const log = opts.log;
@@ -147,7 +133,7 @@ export async function runSyncLiveBench(opts: SyncLiveOptions): Promise<Record<st
 
     // 1. Live propagation: bookings 50 ms apart, each timed from A's command returning until B has it.
     const tomorrow = todayIn('Asia/Kolkata', new Date(Date.now() + 86_400_000));
-    const slot = (n: number) => ({ date: addDays(tomorrow, Math.floor(n / SLOTS_PER_DAY)), startMinutes: DAY_START + (n % SLOTS_PER_DAY) * SLOT_MINUTES });
+    const slot = (n: number) => ({ date: format(addDays(parseISO(tomorrow), Math.floor(n / SLOTS_PER_DAY)), 'yyyy-MM-dd'), startMinutes: DAY_START + (n % SLOTS_PER_DAY) * SLOT_MINUTES });
     const liveStart = now();
     for (let i = 0; i < opts.bookings; i++) {
       const due = i * opts.spacingMs;

@@ -3,15 +3,13 @@ import { createSetupCode } from '../src-server/services/founding';
 import { freshDatabase, TEST_PG_URL, type TestDatabase } from '../src-server/test/backends';
 import { spawnServer, type SpawnedServer } from '../src-server/test/spawn';
 import { addStaff, captureLogger, openTestDesk, tempDir, until, type TestDesk } from './helpers';
-import { network, pendingOn, readDesk, SYNC } from './sync-world';
+import { letters, network, pendingOn, readDesk, SYNC } from './sync-world';
 
 /**
  * The server process is killed (SIGKILL, as a power cut would) in the middle of a desk's push of a day's
  * offline work, and started again: nothing is lost and nothing is applied twice. A separate process
  * (the server's own command line) on PostgreSQL, so that the kill is real.
  */
-const letters = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
-
 describe.skipIf(!TEST_PG_URL)('the server killed in the middle of a push (postgres)', () => {
   let t: TestDatabase;
   let server: SpawnedServer;

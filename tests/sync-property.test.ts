@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from './helpers';
-import { deskTables, kind, openWorld, pendingOn, readDesk, serverTables, type World } from './sync-world';
+import { deskTables, kind, letters, openWorld, pendingOn, readDesk, serverTables, type World } from './sync-world';
 
 /**
  * Random interleavings of offline and online periods, server restarts and commands on three desks (issue
@@ -39,7 +39,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   fc.constant({ kind: 'restart' as const }),
 );
 
-const name = (seed: number) => `Prop ${String.fromCharCode(65 + Math.floor(seed / 26))}${String.fromCharCode(97 + (seed % 26))}`;
+const name = (seed: number) => `Prop ${letters(seed)}`;
 
 describe(`three desks, random offline work and server restarts, always converge (${kind})`, () => {
   let world: World;

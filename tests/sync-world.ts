@@ -16,6 +16,9 @@ import { addStaff, captureLogger, openTestDesk, tempDir, until, type TestDesk } 
  */
 export const kind = TEST_PG_URL ? 'postgres' : 'pglite';
 
+/** 0 → "Aa", 1 → "Ab", …: distinct name parts for generated patients (names may hold letters only). */
+export const letters = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
+
 /** A desk's network: switched off, every request fails as if the cable were out. */
 export interface Network {
   online: boolean;

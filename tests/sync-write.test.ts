@@ -6,7 +6,7 @@ import { createClinic } from '../src-server/services/clinics';
 import { clinicInput, TEST_SCRYPT } from '../src-server/test/backends';
 import { patientRow } from './rows';
 import { PATIENT, until, type TestDesk } from './helpers';
-import { kind, openWorld, pendingOn, readDesk, type Network, type World } from './sync-world';
+import { kind, letters, openWorld, pendingOn, readDesk, type Network, type World } from './sync-world';
 
 /**
  * The write path with several desks (DESIGN.md §4, issue 5): each desk its own SQLite file and core, one
@@ -14,9 +14,6 @@ import { kind, openWorld, pendingOn, readDesk, type Network, type World } from '
  * (their fetch fails), keep working, and converge when it is back: the server decides, nothing typed is
  * lost, nothing is applied twice.
  */
-
-/** 0 → "Aa", 1 → "Ab", …: names may hold letters only. */
-const letters = (i: number) => String.fromCharCode(65 + Math.floor(i / 26)) + String.fromCharCode(97 + (i % 26));
 
 describe(`desks writing offline converge through the server (${kind})`, () => {
   let world: World;
@@ -35,6 +32,9 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
   const all = <T>(desk: TestDesk, q: string, ...params: unknown[]): T[] => readDesk<T>(desk, q, ...params);
   const pending = pendingOn;
   const settled = (desk: TestDesk) => until(() => pending(desk) === 0, 'the outbox to empty');
+  /** A push made by hand, as a desk (or someone with its credential) would send it. */
+  const push = (credential: string, body: unknown) =>
+    fetch(`${server.url}/v1/mutations`, { method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   beforeAll(async () => {
     world = await openWorld({ desks: 2 });
@@ -179,23 +179,19 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     const doctor = await b.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null);
     // The desk itself refuses a doctor registering a patient; a forged push is refused by the server too.
     const conn = one<{ credential: string }>(b, 'SELECT credential FROM sync_connection');
-    const forged = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        mutations: [
-          { id: '01900000-0000-7000-8000-000000000001', name: 'staff.setActive', args: { id: doctor.user.id, active: false }, ids: [], rows: [], userId: doctor.user.id, madeAt: new Date().toISOString() },
-          {
-            id: '01900000-0000-7000-8000-000000000002',
-            name: 'appointments.transition',
-            args: { id: '01900000-0000-7000-8000-0000000000ff', event: 'appointment.cancel', reason: 'x', holdMinutes: 15 },
-            ids: ['01900000-0000-7000-8000-0000000000fe'],
-            rows: [],
-            userId: doctor.user.id,
-            madeAt: new Date().toISOString(),
-          },
-        ],
-      }),
+    const forged = await push(conn.credential, {
+      mutations: [
+        { id: '01900000-0000-7000-8000-000000000001', name: 'staff.setActive', args: { id: doctor.user.id, active: false }, ids: [], rows: [], userId: doctor.user.id, madeAt: new Date().toISOString() },
+        {
+          id: '01900000-0000-7000-8000-000000000002',
+          name: 'appointments.transition',
+          args: { id: '01900000-0000-7000-8000-0000000000ff', event: 'appointment.cancel', reason: 'x', holdMinutes: 15 },
+          ids: ['01900000-0000-7000-8000-0000000000fe'],
+          rows: [],
+          userId: doctor.user.id,
+          madeAt: new Date().toISOString(),
+        },
+      ],
     });
     expect(forged.status).toBe(200);
     const body = (await forged.json()) as { results: Array<{ status: string; reason: string }> };
@@ -209,23 +205,19 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     const holder = await b.call('patients.register', { patient: { fullName: 'Number Holder', sex: 'male', ageYears: 60, mobile: '9822000009' } }, deskB);
     await settled(b);
     const front = await b.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null);
-    const mixed = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        mutations: [
-          { id: newId(), name: 'holidays.add', args: { date: '2031-01-26', name: 'Republic Day' }, ids: [newId()], rows: [], userId: (await b.call('auth.session', {})).user.id, madeAt: new Date().toISOString() },
-          {
-            id: newId(),
-            name: 'patients.register',
-            args: { id: newId(), mrn: holder.mrn, input: { fullName: 'Same Number', sex: 'female', dateOfBirth: null, ageYears: 30, mobile: '9822000010' } },
-            ids: [],
-            rows: [],
-            userId: front.user.id,
-            madeAt: new Date().toISOString(),
-          },
-        ],
-      }),
+    const mixed = await push(conn.credential, {
+      mutations: [
+        { id: newId(), name: 'holidays.add', args: { date: '2031-01-26', name: 'Republic Day' }, ids: [newId()], rows: [], userId: (await b.call('auth.session', {})).user.id, madeAt: new Date().toISOString() },
+        {
+          id: newId(),
+          name: 'patients.register',
+          args: { id: newId(), mrn: holder.mrn, input: { fullName: 'Same Number', sex: 'female', dateOfBirth: null, ageYears: 30, mobile: '9822000010' } },
+          ids: [],
+          rows: [],
+          userId: front.user.id,
+          madeAt: new Date().toISOString(),
+        },
+      ],
     });
     expect(((await mixed.json()) as { results: Array<{ status: string; reason?: string }> }).results.map((r) => [r.status, r.reason])).toEqual([
       ['applied', undefined],
@@ -244,16 +236,12 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
       userId: front.user.id,
       madeAt: new Date().toISOString(),
     });
-    const sameSlot = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        mutations: [
-          book(patients[0]!.id),
-          { id: newId(), name: 'appointments.transition', args: { id: newId(), event: 'appointment.cancel', reason: 'x', holdMinutes: 15 }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() },
-          book(patients[1]!.id),
-        ],
-      }),
+    const sameSlot = await push(conn.credential, {
+      mutations: [
+        book(patients[0]!.id),
+        { id: newId(), name: 'appointments.transition', args: { id: newId(), event: 'appointment.cancel', reason: 'x', holdMinutes: 15 }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() },
+        book(patients[1]!.id),
+      ],
     });
     expect(((await sameSlot.json()) as { results: Array<{ status: string; reason?: string }> }).results.map((r) => [r.status, r.reason])).toEqual([
       ['applied', undefined],
@@ -265,11 +253,7 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     const other = await createClinic(t.central.db, clinicInput('Lotus Clinic', { displayName: 'Lata Rao', username: 'lata' }), { now: new Date(), additional: true, scrypt: TEST_SCRYPT });
     const theirs = patientRow(other.clinicId, { full_name: 'Other Clinic Patient' });
     await t.central.db.insertInto('patients').values(theirs).execute();
-    const crossClinic = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mutations: [{ id: newId(), name: 'patients.update', args: { id: theirs.id, set: { city: 'Mumbai' } }, ids: [], rows: [['patients', theirs.id]], userId: front.user.id, madeAt: new Date().toISOString() }] }),
-    });
+    const crossClinic = await push(conn.credential, { mutations: [{ id: newId(), name: 'patients.update', args: { id: theirs.id, set: { city: 'Mumbai' } }, ids: [], rows: [['patients', theirs.id]], userId: front.user.id, madeAt: new Date().toISOString() }] });
     const crossResult = ((await crossClinic.json()) as { results: Array<{ status: string; reason: string; rows: Record<string, unknown[]>; missing: unknown[] }> }).results[0]!;
     expect(crossResult).toMatchObject({ status: 'rejected', reason: 'not_found', rows: {}, missing: [['patients', theirs.id]] });
     expect(await t.central.db.selectFrom('patients').select(['city', 'row_version']).where('id', '=', theirs.id).executeTakeFirstOrThrow()).toMatchObject({ city: theirs.city });
@@ -278,19 +262,11 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     const { code } = await createEnrolmentCode(t.central.db, { clinicId, createdBy: null, now: new Date() });
     const lost = await enrolDevice(t.central.db, { code, deviceName: 'Lost laptop' }, { now: new Date() });
     await revokeDevice(t.central.db, { deviceId: lost.deviceId, by: null, now: new Date() });
-    const fromRevoked = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${lost.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mutations: [{ id: newId(), name: 'holidays.add', args: { date: '2031-08-15', name: 'Independence Day' }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() }] }),
-    });
+    const fromRevoked = await push(lost.credential, { mutations: [{ id: newId(), name: 'holidays.add', args: { date: '2031-08-15', name: 'Independence Day' }, ids: [newId()], rows: [], userId: front.user.id, madeAt: new Date().toISOString() }] });
     expect(fromRevoked.status).toBe(403);
     expect(await t.central.db.selectFrom('clinic_holidays').select('id').where('date', '=', '2031-08-15').execute()).toEqual([]);
     // A malformed batch is refused as a whole.
-    const malformed = await fetch(`${server.url}/v1/mutations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${conn.credential}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ mutations: [{ id: 'nope', name: 'patients.drop' }] }),
-    });
+    const malformed = await push(conn.credential, { mutations: [{ id: 'nope', name: 'patients.drop' }] });
     expect(malformed.status).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { addDays, format, parseISO } from 'date-fns';
 import type { InboxAction, InboxItem } from '../../../src-shared/api/types';
 import { ApiError, notFound } from '../../../src-shared/errors';
 import type { Role } from '../../../src-shared/roles';
@@ -178,9 +179,7 @@ async function nextFreeSlot(ctx: CallContext, clinicId: string, doctorId: string
         if ((await placesTaken(db, doctorId, date, slot.startMinutes)) < slot.capacity) return { date, startMinutes: slot.startMinutes };
       }
     }
-    const next = new Date(`${date}T00:00:00Z`);
-    next.setUTCDate(next.getUTCDate() + 1);
-    date = next.toISOString().slice(0, 10);
+    date = format(addDays(parseISO(date), 1), 'yyyy-MM-dd');
   }
   return null;
 }

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { newId } from '../../../src-shared/ids';
-import { SHAPE_NAMES, type ShapeName } from '../../../src-shared/sync/shapes';
+import { isShapeName, SHAPE_NAMES, type ShapeName } from '../../../src-shared/sync/shapes';
 import type { LocalDatabase } from '../db/schema';
 import type { Logger } from '../log';
 import { inSyncTransaction, SHAPE_ENTITIES, type ShapeApplier } from './apply';
@@ -196,7 +196,7 @@ export class OutboxPusher {
     const now = this.#opts.clock().toISOString();
     const tables = new Set<ShapeName>();
     let rejected = 0;
-    const applier = (table: string) => (SHAPE_NAMES.includes(table as ShapeName) ? this.#opts.appliers.get(table as ShapeName) : undefined);
+    const applier = (table: string) => (isShapeName(table) ? this.#opts.appliers.get(table) : undefined);
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       const result = results[i]!;
