@@ -13,6 +13,9 @@ export type Access = 'public' | 'signed_in' | readonly Role[];
 const ALL_STAFF = ['admin', 'front_desk', 'doctor', 'accounts'] as const satisfies readonly Role[];
 const DESK = ['admin', 'front_desk'] as const satisfies readonly Role[];
 const ADMIN = ['admin'] as const satisfies readonly Role[];
+/** Who bills and takes money (small clinics bill at the front desk); crediting is narrower (the invoice machine). */
+const BILLING = ['admin', 'accounts', 'front_desk'] as const satisfies readonly Role[];
+const ACCOUNTS = ['admin', 'accounts'] as const satisfies readonly Role[];
 
 export const PERMISSIONS = {
   'setup.status': 'public',
@@ -62,6 +65,23 @@ export const PERMISSIONS = {
   // Anyone may see and deal with what the server refused; rebooking also needs appointments.book (the handler checks).
   'inbox.list': ALL_STAFF,
   'inbox.resolve': ALL_STAFF,
+  'billing.taxProfile': BILLING,
+  'billing.saveTaxProfile': ADMIN,
+  'catalogue.list': BILLING,
+  'catalogue.save': ADMIN,
+  'invoices.list': BILLING,
+  'invoices.get': BILLING,
+  'invoices.draftForVisit': BILLING,
+  'invoices.saveDraft': BILLING,
+  'invoices.discard': BILLING,
+  'invoices.issue': BILLING,
+  'invoices.creditNote': ACCOUNTS,
+  'invoices.approveDiscount': BILLING,
+  'payments.record': BILLING,
+  'payments.advance': BILLING,
+  'dayClosing.get': BILLING,
+  'dayClosing.close': BILLING,
+  'gst.summary': ACCOUNTS,
   'devices.list': ADMIN,
   'devices.revoke': ADMIN,
   'devices.createEnrolmentCode': ADMIN,

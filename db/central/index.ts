@@ -5,6 +5,7 @@ import { migration0003 } from './0003_devices_and_enrolment';
 import { migration0004 } from './0004_shapes_and_station_roles';
 import { migration0005 } from './0005_setup_codes';
 import { migration0006 } from './0006_mutations';
+import { migration0007 } from './0007_billing';
 
 /** PostgreSQL migrations of the central sync server. Forward-only, in order: never edit one that has shipped, add the next. */
 export const centralMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0004_shapes_and_station_roles': migration0004,
   '0005_setup_codes': migration0005,
   '0006_mutations': migration0006,
+  '0007_billing': migration0007,
 };

@@ -7,6 +7,7 @@ import { migration0005 } from './0005_day_view_index';
 import { migration0006 } from './0006_sync_deferred';
 import { migration0007 } from './0007_drop_appointments_day';
 import { migration0008 } from './0008_write_path';
+import { migration0009 } from './0009_billing';
 
 /** Forward-only, in order. Never edit a migration that has shipped: add the next one. */
 export const localMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const localMigrations: Record<string, Migration> = {
   '0006_sync_deferred': migration0006,
   '0007_drop_appointments_day': migration0007,
   '0008_write_path': migration0008,
+  '0009_billing': migration0009,
 };

@@ -201,6 +201,7 @@ export async function runMutation<N extends MutationName>(
     name,
     async (trx, now) => {
       const device = await trx.selectFrom('device').select('patient_series').executeTakeFirstOrThrow();
+      const invoiceSeries = await deskInvoiceSeries(trx);
       const writer = new DeskWriter(trx, who.clinicId);
       const ids: string[] = [];
       const env: CommandEnv = {
@@ -214,7 +215,7 @@ export async function runMutation<N extends MutationName>(
           return id;
         },
         clinic: { timezone: clinic?.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: clinic?.noShowGraceMinutes ?? 15 },
-        device: { patientSeries: device.patient_series },
+        device: { patientSeries: device.patient_series, invoiceSeries },
         cached: uncached,
         batched: false,
         ...nothingUnstored,
@@ -226,6 +227,16 @@ export async function runMutation<N extends MutationName>(
     who,
   );
 }
+
+/**
+ * This desk's document series: the one the server allotted at enrolment, or FD1 for a desk on its own (the
+ * founding upload keeps FD1 for it: src-server/services/founding.ts allots the first free series).
+ */
+export async function deskInvoiceSeries(db: Kysely<LocalDatabase>): Promise<string> {
+  const conn = await db.selectFrom('sync_connection').select('invoice_series').executeTakeFirst();
+  return conn?.invoice_series ?? STANDALONE_INVOICE_SERIES;
+}
+export const STANDALONE_INVOICE_SERIES = 'FD1';
 
 /** Typed access to the synced tables for code shared with the server (reads only the shape columns). */
 export function syncedDb(db: Kysely<LocalDatabase>): Kysely<SyncedDatabase> {

@@ -20,6 +20,7 @@ import { scheduleHandlers } from './handlers/schedules';
 import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
 import { syncHandlers } from './handlers/sync';
 import { inboxHandlers } from './handlers/inbox';
+import { billingHandlers } from './handlers/billing';
 import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
@@ -46,7 +47,7 @@ export interface ClinicCore {
   close(): Promise<void>;
 }
 
-const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers, inboxHandlers] as const;
+const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers, inboxHandlers, billingHandlers] as const;
 
 export const DB_FILE_NAME = 'clinicdesk.sqlite';
 

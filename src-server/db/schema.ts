@@ -21,6 +21,13 @@ export type ScheduleExceptionsTable = SyncedTable<'schedule_exceptions'>;
 export type ClinicHolidaysTable = SyncedTable<'clinic_holidays'>;
 export type AppointmentsTable = SyncedTable<'appointments'>;
 export type AppointmentTransitionsTable = SyncedTable<'appointment_transitions'>;
+export type TaxProfilesTable = SyncedTable<'tax_profiles'>;
+export type CatalogueItemsTable = SyncedTable<'catalogue_items'>;
+export type CatalogueRatesTable = SyncedTable<'catalogue_rates'>;
+export type InvoicesTable = SyncedTable<'invoices'>;
+export type InvoiceLinesTable = SyncedTable<'invoice_lines'>;
+export type PaymentsTable = SyncedTable<'payments'>;
+export type DayClosingsTable = SyncedTable<'day_closings'>;
 
 export interface ChangeLogTable {
   seq: number;
@@ -119,6 +126,13 @@ export interface CentralDatabase {
   clinic_holidays: ClinicHolidaysTable;
   appointments: AppointmentsTable;
   appointment_transitions: AppointmentTransitionsTable;
+  tax_profiles: TaxProfilesTable;
+  catalogue_items: CatalogueItemsTable;
+  catalogue_rates: CatalogueRatesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  payments: PaymentsTable;
+  day_closings: DayClosingsTable;
   change_log: ChangeLogTable;
   enrolment_codes: EnrolmentCodesTable;
   devices: DevicesTable;

@@ -331,7 +331,7 @@ async function applyBatch(trx: Trx, device: DevicesTable, batch: Envelope[], sav
           return id;
         },
         clinic: await clinicSettings(),
-        device: { patientSeries: device.patient_series },
+        device: { patientSeries: device.patient_series, invoiceSeries: device.invoice_series },
         cached,
         batched: true,
         unstored: (table, id) => writer.unstored(table, id) as never,

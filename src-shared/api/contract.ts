@@ -40,6 +40,24 @@ import {
   username,
 } from './fields';
 import { DEFAULT_TIMEZONE, todayIn } from '../dates';
+import {
+  advanceInput,
+  catalogueItemInput,
+  closeDayInput,
+  creditNoteInput,
+  gstMonthInput,
+  invoiceListInput,
+  recordPaymentInput,
+  saveDraftInput,
+  taxProfileInput,
+  type CatalogueItem,
+  type DayClosingView,
+  type GstSummary,
+  type Invoice,
+  type InvoiceSummary,
+  type Payment,
+  type TaxProfile,
+} from './billing';
 import { STATION_ROLES } from '../sync/shapes';
 
 /**
@@ -360,6 +378,30 @@ export const clinicApi = {
   'inbox.resolve': command<InboxItem>()(
     z.object({ id: idField('Item'), action: z.enum(['rebook', 'keep_theirs', 'discard'], { error: 'Choose rebook, keep theirs or discard.' }) }),
   ),
+  // ---- billing (issue 6) ----
+  /** The tax profile in force (the clinic's particulars until an administrator saves one). */
+  'billing.taxProfile': query<TaxProfile>()(none),
+  /** Saves a new version of the tax profile (earlier versions are kept; issued documents keep their own copy). */
+  'billing.saveTaxProfile': command<TaxProfile>()(taxProfileInput),
+  'catalogue.list': query<CatalogueItem[]>()(z.object({ includeInactive: z.boolean().default(false) })),
+  'catalogue.save': command<CatalogueItem>()(catalogueItemInput),
+  'invoices.list': query<InvoiceSummary[]>()(invoiceListInput),
+  'invoices.get': query<Invoice>()(z.object({ id: idField('Invoice') })),
+  /** A draft for a visit: the doctor's consultation fee (from their profile) — or the open draft, if it has one. */
+  'invoices.draftForVisit': command<Invoice>()(z.object({ appointmentId: idField('Visit') })),
+  'invoices.saveDraft': command<Invoice>()(saveDraftInput),
+  'invoices.discard': command<Invoice>()(z.object({ id: idField('Invoice') })),
+  /** Issues a draft with this PC's next number(s): it is locked from then on. */
+  'invoices.issue': command<Invoice>()(z.object({ id: idField('Invoice') })),
+  /** A credit note against an issued document (the whole of it, or some lines), with the refund of money paid beyond what is now owed. */
+  'invoices.creditNote': command<Invoice>()(creditNoteInput),
+  /** An administrator approves a discount above the biller's limit, with their password, on this PC. */
+  'invoices.approveDiscount': command<{ approverId: string; approverName: string }>()(z.object({ username, password })),
+  'payments.record': command<Invoice>()(recordPaymentInput),
+  'payments.advance': command<Payment>()(advanceInput),
+  'dayClosing.get': query<DayClosingView>()(z.object({ businessDate: isoDate('Date') })),
+  'dayClosing.close': command<DayClosingView>()(closeDayInput),
+  'gst.summary': query<GstSummary>()(gstMonthInput),
   'devices.list': query<EnrolledDeviceInfo[]>()(none),
   'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),
   'devices.createEnrolmentCode': command<EnrolmentCodeInfo>()(

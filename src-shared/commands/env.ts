@@ -39,8 +39,11 @@ export interface CommandEnv {
   who: CommandWho;
   newId(): string;
   clinic: { timezone: string; noShowGraceMinutes: number };
-  /** The patient-number (MRN) series of the device that made the command. */
-  device: { patientSeries: string };
+  /**
+   * The series of the device that made the command: its patient numbers (MRN) and its documents (invoice
+   * series, e.g. FD1; the server's own online payments use 'ONLINE').
+   */
+  device: { patientSeries: string; invoiceSeries: string };
   /**
    * A read that may be remembered while nothing writes to `tables` (a doctor, a day's slots, a patient's
    * existence): the server runs a batch of hundreds of mutations in one transaction and needs not read the

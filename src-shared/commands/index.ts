@@ -15,6 +15,28 @@ import {
 } from './appointments';
 import type { CommandEnv, CommandOutput } from './env';
 import {
+  advanceArgs,
+  closeDay,
+  closeDayArgs,
+  creditNoteArgs,
+  discardArgs,
+  discardDraft,
+  issueArgs,
+  issueInvoice,
+  onlinePaymentArgs,
+  raiseCreditNote,
+  recordAdvance,
+  recordOnlinePayment,
+  recordPayment,
+  recordPaymentArgs,
+  saveCatalogueItem,
+  saveDraft,
+  saveDraftArgs,
+  saveItemArgs,
+  saveTaxProfile,
+  saveTaxProfileArgs,
+} from './billing';
+import {
   changeOwnPassword,
   createStaff,
   createStaffArgs,
@@ -80,6 +102,16 @@ export const MUTATIONS = {
   'appointments.transition': spec(clinicApi['appointments.transition'].input, transitionAppointment),
   'appointments.reschedule': spec(clinicApi['appointments.reschedule'].input, rescheduleAppointment),
   'appointments.expireHolds': spec(expireHoldsArgs, expireHolds),
+  'billing.saveTaxProfile': spec(saveTaxProfileArgs, saveTaxProfile),
+  'catalogue.save': spec(saveItemArgs, saveCatalogueItem),
+  'invoices.saveDraft': spec(saveDraftArgs, saveDraft),
+  'invoices.discard': spec(discardArgs, discardDraft),
+  'invoices.issue': spec(issueArgs, issueInvoice),
+  'invoices.creditNote': spec(creditNoteArgs, raiseCreditNote),
+  'payments.record': spec(recordPaymentArgs, recordPayment),
+  'payments.advance': spec(advanceArgs, recordAdvance),
+  'payments.recordOnline': spec(onlinePaymentArgs, recordOnlinePayment),
+  'dayClosing.close': spec(closeDayArgs, closeDay),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;
@@ -91,10 +123,13 @@ export function isMutationName(name: string): name is MutationName {
 
 /** The system's own mutations (no staff member behind them). */
 const SYSTEM_MUTATIONS: ReadonlySet<MutationName> = new Set(['appointments.expireHolds']);
+/** Mutations only the server makes (a payment Razorpay confirmed): never accepted from a desk's outbox. */
+export const SERVER_ONLY_MUTATIONS: ReadonlySet<MutationName> = new Set(['payments.recordOnline']);
 export const SYSTEM_USER = 'system';
 
 /** May this user (role) make this mutation? The same permission table the desk enforced when it was made. */
 export function mayMutate(name: MutationName, user: { id: string; role: Role | 'system' }): boolean {
+  if (SERVER_ONLY_MUTATIONS.has(name)) return false;
   if (SYSTEM_MUTATIONS.has(name)) return true;
   if (user.role === 'system') return false;
   if (name === 'setup.createClinic') return user.role === 'admin';

@@ -209,6 +209,16 @@ export interface AppointmentTransitionsTable extends Conventions {
   details: string | null;
 }
 
+/** The billing tables (migration 0009): exactly their shapes' columns (src-shared/sync/shapes.ts). */
+type Synced<T extends ShapeName> = Omit<ShapeRow<T>, 'row_version'> & { row_version: number | null };
+export type TaxProfilesTable = Synced<'tax_profiles'>;
+export type CatalogueItemsTable = Synced<'catalogue_items'>;
+export type CatalogueRatesTable = Synced<'catalogue_rates'>;
+export type InvoicesTable = Synced<'invoices'>;
+export type InvoiceLinesTable = Synced<'invoice_lines'>;
+export type PaymentsTable = Synced<'payments'>;
+export type DayClosingsTable = Synced<'day_closings'>;
+
 export interface SyncConnectionTable {
   singleton: Generated<number>;
   server_url: string;
@@ -256,6 +266,13 @@ export interface LocalDatabase {
   clinic_holidays: ClinicHolidaysTable;
   appointments: AppointmentsTable;
   appointment_transitions: AppointmentTransitionsTable;
+  tax_profiles: TaxProfilesTable;
+  catalogue_items: CatalogueItemsTable;
+  catalogue_rates: CatalogueRatesTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  payments: PaymentsTable;
+  day_closings: DayClosingsTable;
   device: DeviceTable;
   clinics: ClinicsTable;
   staff: StaffTable;
@@ -294,4 +311,11 @@ export const DESK_HOLDS_SHAPES: Record<ShapeName, true> = {
   clinic_holidays: true satisfies HoldsShape<ClinicHolidaysTable, 'clinic_holidays'>,
   appointments: true satisfies HoldsShape<AppointmentsTable, 'appointments'>,
   appointment_transitions: true satisfies HoldsShape<AppointmentTransitionsTable, 'appointment_transitions'>,
+  tax_profiles: true satisfies HoldsShape<TaxProfilesTable, 'tax_profiles'>,
+  catalogue_items: true satisfies HoldsShape<CatalogueItemsTable, 'catalogue_items'>,
+  catalogue_rates: true satisfies HoldsShape<CatalogueRatesTable, 'catalogue_rates'>,
+  invoices: true satisfies HoldsShape<InvoicesTable, 'invoices'>,
+  invoice_lines: true satisfies HoldsShape<InvoiceLinesTable, 'invoice_lines'>,
+  payments: true satisfies HoldsShape<PaymentsTable, 'payments'>,
+  day_closings: true satisfies HoldsShape<DayClosingsTable, 'day_closings'>,
 };

@@ -52,6 +52,13 @@ export const SHAPE_ENTITIES: Record<ShapeName, string[]> = {
   clinic_holidays: ['holidays', 'appointments'],
   appointments: ['appointments'],
   appointment_transitions: ['appointments'],
+  tax_profiles: ['billing'],
+  catalogue_items: ['billing'],
+  catalogue_rates: ['billing'],
+  invoices: ['billing'],
+  invoice_lines: ['billing'],
+  payments: ['billing'],
+  day_closings: ['billing'],
 };
 
 /**
