@@ -7,6 +7,7 @@
  *   npm run bench -- schedule                   20 doctors, ~2,000,000 appointments over 3 years: day view, booking, transitions
  *   npm run bench -- sync-initial               an empty desk's first sync of 200,000 patients + 1,000,000 appointments
  *                                               (PostgreSQL when DATABASE_URL is set, else PGlite) vs raw better-sqlite3 inserts
+ *   npm run bench -- billing                    ≈300,000 invoices over two years on a desk: invoices.issue p95 and the month's GST summary
  *   npm run bench -- sync-live                  desk A → server → desk B: 200 bookings 50 ms apart (propagation p50/p95), and
  *                                               1,000 bookings made offline (seconds from reconnect until desk B has them all)
  */
@@ -16,6 +17,7 @@ import { DEFAULTS, runPatientsBench } from './patients';
 import { SCHEDULE_DEFAULTS, runScheduleBench } from './schedule';
 import { SYNC_INITIAL_DEFAULTS, runSyncInitialBench } from './sync-initial';
 import { SYNC_LIVE_DEFAULTS, runSyncLiveBench } from './sync-live';
+import { BILLING_DEFAULTS, runAndReport as runBillingBench } from './billing';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -128,6 +130,28 @@ const benches: Record<string, Bench> = {
         doctors,
         postgres,
         resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'sync-initial.json') : path.join(benchDir, '.data', `sync-initial-${patients}-${appointments}.json`),
+        log: (line) => console.log(line),
+      });
+    },
+  },
+  billing: {
+    description: "≈300,000 invoices over two years on a desk: invoices.issue p95 (machine, number, tax, write, audit, outbox) and the busiest month's gst.summary",
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['invoices', 'issues', 'summaries', 'seed', 'out']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const d = BILLING_DEFAULTS;
+      const invoices = Math.max(1000, intArg(args, 'invoices', d.invoices));
+      const seed = intArg(args, 'seed', d.seed);
+      const out = args.get('out');
+      const standard = invoices === d.invoices && seed === d.seed;
+      await runBillingBench({
+        ...d,
+        invoices,
+        seed,
+        issues: Math.max(1, intArg(args, 'issues', d.issues)),
+        summaries: Math.max(1, intArg(args, 'summaries', d.summaries)),
+        resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'billing.json') : path.join(benchDir, '.data', `billing-${invoices}.json`),
         log: (line) => console.log(line),
       });
     },

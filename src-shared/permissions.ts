@@ -79,6 +79,8 @@ export const PERMISSIONS = {
   'invoices.approveDiscount': BILLING,
   'payments.record': BILLING,
   'payments.advance': BILLING,
+  'payments.startOnline': BILLING,
+  'payments.checkOnline': BILLING,
   'dayClosing.get': BILLING,
   'dayClosing.close': BILLING,
   'gst.summary': ACCOUNTS,

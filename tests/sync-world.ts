@@ -49,6 +49,8 @@ export interface WorldDesk {
   net: Network;
   /** A front-desk user's session on this desk. */
   frontDesk: string;
+  /** What the desk logged (JSON lines). */
+  logs: string[];
 }
 
 export interface World {
@@ -66,16 +68,22 @@ export interface World {
 }
 
 /** The doctor sees patients 09:00–13:00 every day in 15-minute slots of one place (or as given). */
-export async function openWorld(opts: { desks: number; sessions?: { startMinutes: number; endMinutes: number; slotMinutes: number; capacity: number } }): Promise<World> {
+export async function openWorld(opts: {
+  desks: number;
+  sessions?: { startMinutes: number; endMinutes: number; slotMinutes: number; capacity: number };
+  /** More server options (Razorpay's keys, say). */
+  server?: Partial<Parameters<typeof startServer>[0]>;
+}): Promise<World> {
   const t = await freshDatabase(kind);
   const serverLog: string[] = [];
-  const serverOptions = () => ({ central: t.central, log: jsonLogger((l) => serverLog.push(l), 'warn'), shapes: { liveTimeoutMs: 1_000 } });
+  const serverOptions = () => ({ central: t.central, log: jsonLogger((l) => serverLog.push(l), 'warn'), shapes: { liveTimeoutMs: 1_000 }, ...opts.server });
   let server: RunningServer | null = await startServer({ ...serverOptions(), port: 0 });
   const port = server.port;
   const url = server.url;
   const desks: WorldDesk[] = [];
   const net0 = network();
-  const first = await openTestDesk({ logger: captureLogger(), sync: { ...SYNC, fetch: net0.fetch } });
+  const log0 = captureLogger();
+  const first = await openTestDesk({ logger: log0, sync: { ...SYNC, fetch: net0.fetch } });
   const frontDesk0 = await addStaff(first, 'front_desk', 'farah');
   await addStaff(first, 'doctor', 'drrao');
   const doctorId = (await first.call('doctors.list', {})).find((x) => x.displayName === 'Test doctor')!.staffId;
@@ -83,16 +91,17 @@ export async function openWorld(opts: { desks: number; sessions?: { startMinutes
   await first.call('schedules.setWeekly', { doctorId, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, ...s })) });
   const setup = (await createSetupCode(t.central.db, { now: new Date() }))!;
   await first.call('sync.connect', { serverUrl: url, code: setup.code, deviceName: 'Reception 1' });
-  desks.push({ desk: first, net: net0, frontDesk: frontDesk0 });
+  desks.push({ desk: first, net: net0, frontDesk: frontDesk0, logs: log0.lines });
   for (let i = 1; i < opts.desks; i++) {
     const { code } = await first.call('devices.createEnrolmentCode', { stationRole: 'front_desk' });
     const net = network();
-    const desk = await openTestDesk({ dataDir: tempDir(), setup: false, logger: captureLogger(), sync: { ...SYNC, fetch: net.fetch } });
+    const logger = captureLogger();
+    const desk = await openTestDesk({ dataDir: tempDir(), setup: false, logger, sync: { ...SYNC, fetch: net.fetch } });
     await desk.call('sync.join', { serverUrl: url, code, deviceName: `Reception ${i + 1}` }, null);
     const frontDesk = (await desk.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null)).token;
     desk.adminToken = (await desk.call('auth.signIn', { username: 'asha', password: 'correct horse 1' }, null)).token;
     await until(async () => (await desk.call('schedules.get', { doctorId })).weekly.length === 7, `the schedule on desk ${i + 1}`);
-    desks.push({ desk, net, frontDesk });
+    desks.push({ desk, net, frontDesk, logs: logger.lines });
   }
   const world: World = {
     t,

@@ -119,6 +119,7 @@ export const migration0007: Migration = {
       `CREATE INDEX invoices_issue_date ON invoices (clinic_id, issue_date)`,
       `CREATE INDEX invoices_patient ON invoices (patient_id, created_at)`,
       `CREATE INDEX invoices_appointment ON invoices (appointment_id) WHERE appointment_id IS NOT NULL`,
+      `CREATE INDEX invoices_original ON invoices (original_id) WHERE original_id IS NOT NULL`,
       `CREATE TABLE invoice_lines (
         id                       text PRIMARY KEY,
         invoice_id               text NOT NULL,
@@ -170,6 +171,8 @@ export const migration0007: Migration = {
       )`,
       `CREATE UNIQUE INDEX payments_razorpay ON payments (clinic_id, razorpay_payment_id, kind) WHERE razorpay_payment_id IS NOT NULL`,
       `CREATE INDEX payments_invoice ON payments (invoice_id)`,
+      `CREATE INDEX payments_credit_note ON payments (credit_note_id) WHERE credit_note_id IS NOT NULL`,
+      `CREATE INDEX payments_advance ON payments (patient_id) WHERE kind = 'advance' OR mode = 'advance'`,
       `CREATE INDEX payments_day ON payments (clinic_id, business_date, desk_series)`,
       `CREATE TABLE day_closings (
         id                text PRIMARY KEY,

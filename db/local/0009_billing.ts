@@ -55,6 +55,7 @@ export const migration0009: Migration = {
       `CREATE INDEX invoices_created ON invoices (created_at)`,
       `CREATE INDEX invoices_patient ON invoices (patient_id, created_at)`,
       `CREATE INDEX invoices_appointment ON invoices (appointment_id) WHERE appointment_id IS NOT NULL`,
+      `CREATE INDEX invoices_original ON invoices (original_id) WHERE original_id IS NOT NULL`,
       `CREATE TABLE invoice_lines (
         id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL, position INTEGER NOT NULL, item_id TEXT, code TEXT,
         description TEXT NOT NULL, sac_hsn TEXT, kind TEXT NOT NULL, unit TEXT NOT NULL, quantity_milli INTEGER NOT NULL,
@@ -73,7 +74,8 @@ export const migration0009: Migration = {
         ${conventions}
       )`,
       `CREATE INDEX payments_invoice ON payments (invoice_id)`,
-      `CREATE INDEX payments_patient ON payments (patient_id)`,
+      `CREATE INDEX payments_credit_note ON payments (credit_note_id) WHERE credit_note_id IS NOT NULL`,
+      `CREATE INDEX payments_advance ON payments (patient_id) WHERE kind = 'advance' OR mode = 'advance'`,
       `CREATE INDEX payments_day ON payments (business_date, desk_series, received_by)`,
       `CREATE TABLE day_closings (
         id TEXT PRIMARY KEY, desk_series TEXT NOT NULL, user_id TEXT NOT NULL, business_date TEXT NOT NULL,

@@ -20,7 +20,7 @@ import { scheduleHandlers } from './handlers/schedules';
 import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments';
 import { syncHandlers } from './handlers/sync';
 import { inboxHandlers } from './handlers/inbox';
-import { billingHandlers } from './handlers/billing';
+import { billingHandlers, onlinePaymentHandlers } from './handlers/billing';
 import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
@@ -125,7 +125,7 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
   );
   deps.outboxChanged = () => sync.kick();
   deps.writesPaused = () => sync.writesPaused();
-  const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync));
+  const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync), onlinePaymentHandlers(sync));
   try {
     await sync.open();
   } catch (err) {

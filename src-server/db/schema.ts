@@ -140,7 +140,59 @@ export interface CentralDatabase {
   change_log_horizon: ChangeLogHorizonTable;
   setup_codes: SetupCodesTable;
   mutations: MutationsTable;
+  razorpay_orders: RazorpayOrdersTable;
+  razorpay_events: RazorpayEventsTable;
+  razorpay_payments: RazorpayPaymentsTable;
+  razorpay_refunds: RazorpayRefundsTable;
 }
 
 /** The tables desks receive, one shape each: the list in src-shared/sync/shapes.ts, checked here to be central tables. */
 export const SYNCED_TABLES = SHAPE_NAMES satisfies readonly (keyof CentralDatabase)[];
+
+/** What the server created at Razorpay for an invoice (db/central 0008, src-server/payments/razorpay.ts). */
+export interface RazorpayOrdersTable {
+  /** The Razorpay object's id: order_…, plink_… or qr_…. */
+  external_id: string;
+  /** The Razorpay order behind it: an order's own id, a payment link's once known, null for a QR code. */
+  order_id: string | null;
+  kind: 'order' | 'payment_link' | 'qr';
+  clinic_id: string;
+  invoice_id: string;
+  amount_paise: number;
+  status: string;
+  created_at: string;
+  device_id: string | null;
+}
+
+/** Each Razorpay webhook event once, by its event id; outcome 'processing' while one delivery handles it. */
+export interface RazorpayEventsTable {
+  event_id: string;
+  event: string;
+  received_at: string;
+  payment_id: string | null;
+  outcome: string;
+}
+
+/** Each Razorpay payment handed to billing (the OnlinePaymentSink) and billing's answer. */
+export interface RazorpayPaymentsTable {
+  payment_id: string;
+  clinic_id: string;
+  invoice_id: string;
+  source_id: string;
+  amount_paise: number;
+  method: string;
+  outcome: 'recorded' | 'duplicate' | 'refund_due';
+  synced_payment_id: string;
+  recorded_at: string;
+}
+
+/** Refunds asked of Razorpay, at most one per credit note. */
+export interface RazorpayRefundsTable {
+  refund_id: string;
+  payment_id: string;
+  amount_paise: number;
+  credit_note_id: string;
+  clinic_id: string;
+  status: string;
+  created_at: string;
+}

@@ -25,6 +25,19 @@ import { applyMutations } from '../services/mutations';
 import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../services/electric-proxy';
 import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
+import { createRazorpayClient, razorpayFrom, type RazorpayConfig } from '../payments/razorpay-client';
+import { assertCollectable, assertRefundable, billingPaymentSink } from '../services/billing';
+import {
+  linkRequest,
+  orderRequest,
+  paymentsNotConfigured,
+  pollRequest,
+  qrRequest,
+  RazorpayPayments,
+  refundRequest,
+  verifyRequest,
+  type OnlinePaymentSink,
+} from '../payments/razorpay';
 import { FailureThrottle, type ThrottleOptions } from './throttle';
 
 /**
@@ -54,8 +67,20 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *   POST /v1/devices/:id/revoke       admin: revoke a device of the clinic
  *   POST /v1/admin/command            only with `adminToken`, only from this machine: the operator's command
  *                                     line reaching a server that holds its PGlite folder (see admin.ts)
+ *   POST /v1/payments/razorpay/order  {invoiceId, amountPaise} → {orderId, keyId, amountPaise, currency} for Checkout
+ *   POST /v1/payments/razorpay/link   {invoiceId, amountPaise, expiresInMinutes?} → {id, shortUrl, expiresAt}
+ *   POST /v1/payments/razorpay/qr     {invoiceId, amountPaise, closeInMinutes?} → {id, imageUrl, closeBy} (single-use UPI QR)
+ *   POST /v1/payments/razorpay/verify {orderId, paymentId, signature} (Checkout) or
+ *                                     {paymentLinkId, referenceId, status, paymentId, signature} (link callback)
+ *                                     → {outcome: recorded|duplicate|refund_due, paymentId, razorpayPaymentId, amountPaise}
+ *   POST /v1/payments/razorpay/poll   {id: order_…|plink_…|qr_…} → {id, kind, status, payments: [...]}: asks Razorpay
+ *   POST /v1/payments/razorpay/refund {razorpayPaymentId, amountPaise, creditNoteId} → {refundId, razorpayPaymentId,
+ *                                     amountPaise, status}
+ *   POST /v1/webhooks/razorpay        no device: Razorpay's webhook, checked by X-Razorpay-Signature over the raw body;
+ *                                     each x-razorpay-event-id handled once (200 {status: processed|duplicate})
+ *                                     (payments/razorpay.ts; Razorpay unreachable → 503, not set up → 404)
  *
- * Everything but /health, /v1/enrol and /v1/found needs `Authorization: Bearer <device credential>`; admin actions also
+ * Everything but /health, /v1/enrol, /v1/found and the Razorpay webhook needs `Authorization: Bearer <device credential>`; admin actions also
  * name the signed-in desk user in `ClinicDesk-User: <staff id>`, who must be an active admin of the device's
  * clinic (the desk checked that user's password; the device credential vouches for the desk).
  * Errors are JSON {error: {code, reason, message}} with plain-words messages.
@@ -76,6 +101,13 @@ export interface ServerOptions {
    * the device is authenticated here; the server then reads no change log and keeps no shape waiters.
    */
   electric?: ElectricProxyOptions | null;
+  /**
+   * Online payments: the Razorpay keys, or null for none. Not given: read from the environment (RAZORPAY_KEY_ID,
+   * RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET; payments/razorpay-client.ts).
+   */
+  razorpay?: RazorpayConfig | null;
+  /** Where confirmed online payments are recorded (billing). Until given, confirming one fails as "not wired". */
+  paymentSink?: OnlinePaymentSink;
 }
 
 export interface RunningServer {
@@ -90,6 +122,8 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_UPLOAD_BODY_BYTES = 16 * 1024 * 1024;
 /** A desk's batch of pushed mutations (services/mutations.ts: at most 500). */
 const MAX_MUTATIONS_BODY_BYTES = 8 * 1024 * 1024;
+/** A Razorpay webhook event (a payment with its order or link: a few KiB). */
+const MAX_WEBHOOK_BODY_BYTES = 1024 * 1024;
 export const USER_HEADER = 'clinicdesk-user';
 export const ADMIN_TOKEN_HEADER = 'clinicdesk-admin-token';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -131,6 +165,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const clock = options.clock ?? (() => new Date());
   const enrolThrottle = new FailureThrottle(options.enrolThrottle);
   const electric = options.electric ? new ElectricProxy(options.electric) : null;
+  // Before anything is started: half-set Razorpay keys stop the server here (RangeError).
+  const razorpayConfig = options.razorpay === undefined ? razorpayFrom(process.env) : options.razorpay;
+  const razorpay = razorpayConfig
+    ? new RazorpayPayments(db, createRazorpayClient(razorpayConfig), options.paymentSink ?? billingPaymentSink(db, clock), { log, clock })
+    : null;
   // Native shapes: the change-log reader with its NOTIFY waiters. Proxy mode needs only revocations, to end
   // a revoked device's held live request at once (as the native endpoint does).
   const shapes = electric ? null : new ShapeService(central, options.shapes);
@@ -185,6 +224,28 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       throw new ApiError({ code: 'permission', reason: 'not_admin', message: 'Only an administrator can manage devices and enrolment codes.' });
     }
     return { device: dev, userId: user.id };
+  }
+
+  /**
+   * A desk's Razorpay request: the device first (an unknown caller learns nothing, not even whether payments are
+   * set up), then the body. "Razorpay could not be reached" travels as 503: nothing was done, try again.
+   */
+  async function withRazorpay<S extends z.ZodType>(
+    ctx: RequestContext,
+    schema: S,
+    run: (payments: RazorpayPayments, dev: DevicesTable, input: z.infer<S>) => Promise<unknown>,
+    status = 200,
+  ): ReturnType<RouteHandler> {
+    const dev = await device(ctx);
+    if (!razorpay) throw paymentsNotConfigured();
+    const parsed = schema.safeParse(await readJson(ctx.req));
+    if (!parsed.success) throw validationError(parsed.error);
+    try {
+      return { status, body: await run(razorpay, dev, parsed.data) };
+    } catch (err) {
+      if (err instanceof ApiError && err.reason === 'razorpay_unreachable') throw new HttpError(503, err.toBody());
+      throw err;
+    }
   }
 
   /** A request authenticated by a one-time code (enrolment or set-up): wrong codes from one address are throttled. */
@@ -360,6 +421,63 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return { body: { device: revoked } };
       },
     },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/order$/,
+      name: 'razorpay.order',
+      handler: (ctx) =>
+        withRazorpay(ctx, orderRequest, async (rzp, dev, input) => (await assertCollectable(db, dev.clinic_id, input.invoiceId, input.amountPaise), rzp.createOrder({ clinicId: dev.clinic_id, deviceId: dev.id, ...input })), 201),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/link$/,
+      name: 'razorpay.link',
+      handler: (ctx) =>
+        withRazorpay(ctx, linkRequest, async (rzp, dev, input) => (await assertCollectable(db, dev.clinic_id, input.invoiceId, input.amountPaise), rzp.createPaymentLink({ clinicId: dev.clinic_id, deviceId: dev.id, ...input })), 201),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/qr$/,
+      name: 'razorpay.qr',
+      handler: (ctx) =>
+        withRazorpay(ctx, qrRequest, async (rzp, dev, input) => (await assertCollectable(db, dev.clinic_id, input.invoiceId, input.amountPaise), rzp.createUpiQr({ clinicId: dev.clinic_id, deviceId: dev.id, ...input })), 201),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/verify$/,
+      name: 'razorpay.verify',
+      handler: (ctx) =>
+        withRazorpay(ctx, verifyRequest, (rzp, dev, input) =>
+          'orderId' in input ? rzp.verifyCheckout({ clinicId: dev.clinic_id, ...input }) : rzp.verifyPaymentLink({ clinicId: dev.clinic_id, ...input }),
+        ),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/poll$/,
+      name: 'razorpay.poll',
+      handler: (ctx) => withRazorpay(ctx, pollRequest, (rzp, dev, input) => rzp.pollOrder({ clinicId: dev.clinic_id, id: input.id })),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/payments\/razorpay\/refund$/,
+      name: 'razorpay.refund',
+      handler: (ctx) =>
+        withRazorpay(ctx, refundRequest, async (rzp, dev, input) => (await assertRefundable(db, dev.clinic_id, input.creditNoteId, input.razorpayPaymentId, input.amountPaise), rzp.refund({ clinicId: dev.clinic_id, ...input }))),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/webhooks\/razorpay$/,
+      name: 'razorpay.webhook',
+      async handler(ctx) {
+        const raw = await readBody(ctx.req, MAX_WEBHOOK_BODY_BYTES);
+        if (!razorpay?.webhooksEnabled) throw paymentsNotConfigured();
+        const header = (name: string) => {
+          const value = ctx.req.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        };
+        return { body: await razorpay.handleWebhook(raw, header('x-razorpay-signature'), header('x-razorpay-event-id')) };
+      },
+    },
   ];
 
   /** GET /v1/shape in proxy mode: the authenticated device's request, forwarded to Electric. */
@@ -517,7 +635,8 @@ function send(res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(json);
 }
 
-async function readJson(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+/** The body as sent, byte for byte (a webhook's signature is over exactly these bytes). */
+async function readBody(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -525,7 +644,11 @@ async function readJson(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): P
     if (size > maxBytes) throw new HttpError(413, { code: 'validation', reason: 'body_too_large', message: 'The request is too large.' });
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
+  return Buffer.concat(chunks);
+}
+
+async function readJson(req: http.IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const text = (await readBody(req, maxBytes)).toString('utf8').trim();
   if (!text) return {};
   try {
     return JSON.parse(text);

@@ -442,3 +442,32 @@ async function currentRows(
   }
   return { rows, missing };
 }
+
+/**
+ * A command the server makes itself (a payment Razorpay confirmed): the same shared command, as the system
+ * user, in its own transaction under the clinic's lock, so it is decided in turn with the desks' batches.
+ * Nothing is recorded in `mutations` (no desk made it); desks receive its rows through their shapes.
+ */
+export async function runServerCommand(db: Db, clinicId: string, name: MutationName, args: unknown, opts: { now: Date; newId: () => string }): Promise<unknown> {
+  return db.transaction().execute(async (trx) => {
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended(${`clinicdesk.mutations.${clinicId}`}, 0))`.execute(trx);
+    const clinic = await trx.selectFrom('clinics').select(['timezone', 'no_show_grace_minutes']).where('id', '=', clinicId).executeTakeFirst();
+    if (!clinic) throw new ApiError({ code: 'not_found', reason: 'not_found', message: 'That clinic is not on this server.' });
+    const writer = new ServerWriter(trx, clinicId, new Map(), () => {});
+    const env: CommandEnv = {
+      db: trx as unknown as Kysely<SyncedDatabase>,
+      write: writer,
+      now: opts.now.toISOString(),
+      who: { userId: SYSTEM_USER, clinicId, role: 'system' },
+      newId: opts.newId,
+      clinic: { timezone: clinic.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: clinic.no_show_grace_minutes ?? 15 },
+      device: { patientSeries: '', invoiceSeries: 'ONLINE' },
+      cached: (_key, _tables, load) => load(),
+      batched: false,
+      unstored: () => undefined,
+      unstoredRows: () => [],
+    };
+    const out = await runMutation(env, name, args);
+    return out.result;
+  });
+}

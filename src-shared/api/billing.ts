@@ -170,6 +170,28 @@ export const invoiceListInput = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
+/** Online payment through the clinic server's Razorpay: a single-use UPI QR code or a payment link to send. */
+export const startOnlineInput = z.object({
+  invoiceId: idField('Invoice'),
+  amountPaise: positivePaise('Amount'),
+  via: z.enum(['upi_qr', 'link'], { error: 'Choose a UPI QR code or a payment link.' }),
+});
+export const checkOnlineInput = z.object({ invoiceId: idField('Invoice'), reference: z.string().regex(/^(qr|plink|order)_[A-Za-z0-9]+$/, 'That is not a Razorpay reference.') });
+
+export interface OnlineRequest {
+  reference: string;
+  via: 'upi_qr' | 'link';
+  imageUrl: string | null;
+  shortUrl: string | null;
+  expiresAt: string | null;
+  amountPaise: number;
+}
+export interface OnlineCheck {
+  /** waiting: nothing paid yet; paid: Razorpay has the money and the server recorded it (the bill updates as it syncs). */
+  status: 'waiting' | 'paid' | 'refund_due';
+  amountPaise: number;
+}
+
 export const gstMonthInput = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Choose a month.') });
 
 // ---- results ----

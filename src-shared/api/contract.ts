@@ -43,6 +43,10 @@ import { DEFAULT_TIMEZONE, todayIn } from '../dates';
 import {
   advanceInput,
   catalogueItemInput,
+  checkOnlineInput,
+  startOnlineInput,
+  type OnlineCheck,
+  type OnlineRequest,
   closeDayInput,
   creditNoteInput,
   gstMonthInput,
@@ -399,6 +403,10 @@ export const clinicApi = {
   'invoices.approveDiscount': command<{ approverId: string; approverName: string }>()(z.object({ username, password })),
   'payments.record': command<Invoice>()(recordPaymentInput),
   'payments.advance': command<Payment>()(advanceInput),
+  /** Asks the clinic server for a Razorpay UPI QR code or payment link for (part of) a bill. */
+  'payments.startOnline': command<OnlineRequest>()(startOnlineInput),
+  /** Asks the server whether Razorpay has the money yet (it also learns by webhook); the payment then syncs here. */
+  'payments.checkOnline': command<OnlineCheck>()(checkOnlineInput),
   'dayClosing.get': query<DayClosingView>()(z.object({ businessDate: isoDate('Date') })),
   'dayClosing.close': command<DayClosingView>()(closeDayInput),
   'gst.summary': query<GstSummary>()(gstMonthInput),

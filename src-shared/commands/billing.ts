@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { ApiError, notFound } from '../errors';
 import {
@@ -540,7 +541,8 @@ export async function advanceBalance(db: Db, patientId: string): Promise<number>
     .select(['kind', 'mode', 'amount_paise', 'status'])
     .where('patient_id', '=', patientId)
     .where('deleted_at', 'is', null)
-    .where((eb) => eb.or([eb('kind', '=', 'advance'), eb('mode', '=', 'advance')]))
+    // Written as the partial index payments_advance is, so both databases read only this patient's advances.
+    .where(sql<boolean>`kind = 'advance' OR mode = 'advance'`)
     .execute();
   let balance = 0;
   for (const r of rows) {
@@ -790,7 +792,8 @@ export async function raiseCreditNote(env: CommandEnv, args: z.output<typeof cre
       reference: args.refundReference,
       razorpay_payment_id: null,
       credit_note_id: args.id,
-      status: 'recorded',
+      // Money paid online goes back through Razorpay (the server's refunds); until then it is a refund due.
+      status: args.refundMode === 'online' ? 'refund_due' : 'recorded',
       received_at: env.now,
       received_by: env.who.userId,
       business_date: date,
@@ -818,6 +821,7 @@ export async function expectedByMode(db: Db, clinicId: string, deskSeries: strin
     .selectFrom('payments')
     .select(['kind', 'mode', 'amount_paise'])
     .where('clinic_id', '=', clinicId)
+    .where('status', '=', 'recorded')
     .where('business_date', '=', date)
     .where('desk_series', '=', deskSeries)
     .where('received_by', '=', userId)

@@ -35,6 +35,7 @@ import type { Role } from '../../../src-shared/roles';
 import { verifyPassword } from '../auth/password';
 import { deskInvoiceSeries, runMutation, syncedDb, type CallContext, type Handlers } from '../context';
 import type { LocalDatabase, InvoicesTable, InvoiceLinesTable, PaymentsTable } from '../db/schema';
+import type { SyncManager } from '../sync/manager';
 
 /**
  * Billing on the desk (issue 6): the reads the accounts screens need, and the writes, each through its shared
@@ -153,7 +154,7 @@ export async function loadInvoiceView(ctx: CallContext, id: string): Promise<Inv
       .leftJoin('staff as s', 's.id', 'p.received_by')
       .selectAll('p')
       .select('s.display_name as received_by_name')
-      .where((eb) => eb.or([eb('p.invoice_id', '=', id), eb('p.credit_note_id', '=', id)]))
+      .where(row.doc_type === 'credit_note' ? 'p.credit_note_id' : 'p.invoice_id', '=', id)
       .where('p.deleted_at', 'is', null)
       .orderBy('p.received_at')
       .execute(),
@@ -562,3 +563,31 @@ export const billingHandlers: Pick<
     return gstSummary(ctx.db, month);
   },
 };
+
+/** Online payments: the desk asks the clinic server, which alone holds the Razorpay keys. */
+export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'payments.startOnline' | 'payments.checkOnline'> {
+  return {
+    async 'payments.startOnline'(ctx, { invoiceId, amountPaise, via }) {
+      const invoice = await loadInvoiceView(ctx, invoiceId);
+      if (!invoice.actions.includes('pay')) throw new ApiError({ code: 'conflict', reason: 'not_payable', message: 'This bill is not waiting for payment.' });
+      if (amountPaise > invoice.balancePaise) throw new ApiError({ code: 'validation', reason: 'over_owed', message: 'That is more than is still owed on this bill.', fields: { amountPaise: 'More than is owed.' } });
+      const userId = ctx.session!.userId;
+      if (via === 'upi_qr') {
+        const r = (await sync.serverCall(userId, '/v1/payments/razorpay/qr', { invoiceId, amountPaise })) as { id: string; imageUrl: string; closeBy: string | null };
+        return { reference: r.id, via, imageUrl: r.imageUrl, shortUrl: null, expiresAt: r.closeBy ?? null, amountPaise };
+      }
+      const r = (await sync.serverCall(userId, '/v1/payments/razorpay/link', { invoiceId, amountPaise })) as { id: string; shortUrl: string; expiresAt: string | null };
+      return { reference: r.id, via, imageUrl: null, shortUrl: r.shortUrl, expiresAt: r.expiresAt ?? null, amountPaise };
+    },
+
+    async 'payments.checkOnline'(ctx, { reference }) {
+      const r = (await sync.serverCall(ctx.session!.userId, '/v1/payments/razorpay/poll', { id: reference })) as {
+        payments: Array<{ status: string; amountPaise: number; outcome: string | null }>;
+      };
+      const settled = (r.payments ?? []).filter((p) => p.outcome === 'recorded' || p.outcome === 'duplicate' || p.outcome === 'refund_due');
+      if (settled.length === 0) return { status: 'waiting', amountPaise: 0 };
+      const amount = settled.reduce((s, p) => s + p.amountPaise, 0);
+      return { status: settled.every((p) => p.outcome === 'refund_due') ? 'refund_due' : 'paid', amountPaise: amount };
+    },
+  };
+}

@@ -438,6 +438,17 @@ export class SyncManager {
     return { ...d, stationRole: d.stationRole ?? 'front_desk', thisDevice: d.id === this.#conn?.device_id };
   }
 
+  /**
+   * A request to the clinic server on a signed-in user's behalf (online payments: the server holds the
+   * Razorpay keys). Refusals come back as ApiErrors in the server's words.
+   */
+  async serverCall(userId: string, path: string, body: unknown): Promise<unknown> {
+    if (!this.#conn) {
+      throw new ApiError({ code: 'conflict', reason: 'not_joined', message: 'Online payments go through the clinic server, and this PC is not connected to one. Take cash, card or UPI instead.' });
+    }
+    return (await this.#adminRequest(userId, 'POST', path, body)).body;
+  }
+
   async listDevices(userId: string): Promise<EnrolledDeviceInfo[]> {
     const reply = await this.#adminRequest(userId, 'GET', '/v1/devices');
     const list = (reply.body as { devices?: unknown })?.devices;
