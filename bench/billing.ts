@@ -171,9 +171,9 @@ function seed(file: string, opts: BillingBenchOptions, itemIds: string[], patien
     clinic_id, created_at, updated_at, updated_by, row_version, deleted_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL, ?, 'nearest_rupee', ?, ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?, ?, ?, NULL, ?, NULL)`);
   const insLine = db.prepare(`INSERT INTO invoice_lines (id, invoice_id, position, item_id, code, description, sac_hsn, kind, unit, quantity_milli, unit_price_paise,
-    price_includes_tax, discount_paise, rate_bp, exempt, delivered_to_state_code, place_of_supply, taxable_paise, cgst_paise, sgst_paise, igst_paise, total_paise,
+    price_includes_tax, discount_paise, rate_bp, exempt, delivered_to_state_code, credits_line_id, place_of_supply, taxable_paise, cgst_paise, sgst_paise, igst_paise, total_paise,
     clinic_id, created_at, updated_at, updated_by, row_version, deleted_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, '27', ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?, NULL)`);
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, NULL, NULL, '27', ?, ?, ?, 0, ?, ?, ?, ?, NULL, ?, NULL)`);
   const insPayment = db.prepare(`INSERT INTO payments (id, invoice_id, patient_id, kind, mode, amount_paise, tendered_paise, reference, razorpay_payment_id, credit_note_id,
     status, received_at, received_by, business_date, desk_series, clinic_id, created_at, updated_at, updated_by, row_version, deleted_at)
     VALUES (?, ?, ?, 'payment', ?, ?, NULL, NULL, NULL, NULL, 'recorded', ?, 'bench', ?, ?, ?, ?, ?, NULL, ?, NULL)`);

@@ -137,6 +137,7 @@ export const migration0007: Migration = {
         rate_bp                  integer NOT NULL CHECK (rate_bp BETWEEN 0 AND 10000),
         exempt                   smallint NOT NULL CHECK (exempt IN (0, 1)),
         delivered_to_state_code  text,
+        credits_line_id          text,
         place_of_supply          text NOT NULL,
         taxable_paise            bigint NOT NULL,
         cgst_paise               bigint NOT NULL,

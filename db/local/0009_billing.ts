@@ -60,7 +60,7 @@ export const migration0009: Migration = {
         id TEXT PRIMARY KEY, invoice_id TEXT NOT NULL, position INTEGER NOT NULL, item_id TEXT, code TEXT,
         description TEXT NOT NULL, sac_hsn TEXT, kind TEXT NOT NULL, unit TEXT NOT NULL, quantity_milli INTEGER NOT NULL,
         unit_price_paise INTEGER NOT NULL, price_includes_tax INTEGER NOT NULL, discount_paise INTEGER NOT NULL,
-        rate_bp INTEGER NOT NULL, exempt INTEGER NOT NULL, delivered_to_state_code TEXT, place_of_supply TEXT NOT NULL,
+        rate_bp INTEGER NOT NULL, exempt INTEGER NOT NULL, delivered_to_state_code TEXT, credits_line_id TEXT, place_of_supply TEXT NOT NULL,
         taxable_paise INTEGER NOT NULL, cgst_paise INTEGER NOT NULL, sgst_paise INTEGER NOT NULL,
         igst_paise INTEGER NOT NULL, total_paise INTEGER NOT NULL,
         ${conventions}

@@ -163,6 +163,22 @@ describe('payments, credit notes and the day’s closing', () => {
     expect(day.expected).toEqual({ cash: 100_000 - bill.totalPaise, card: 0, upi: bill.totalPaise - 100_000, online: 0 });
   });
 
+  it('credit notes line by line: each line once, and the last one nets the document to zero to the paisa', async () => {
+    const c = await clinic();
+    const id = newId();
+    await c.d.call('invoices.saveDraft', { id, recipient: { name: 'Walk-in' }, lines: [line(c.dressing, 1), line(c.dressing, 2), line(c.cosmetic, 1, 33)] }, c.accounts);
+    const bill = await c.d.call('invoices.issue', { id }, c.accounts);
+    expect(bill.roundOffPaise).not.toBe(0);
+    const first = await c.d.call('invoices.creditNote', { invoiceId: id, lineIds: [bill.lines[0]!.id], reason: 'Kit returned unused' }, c.accounts);
+    expect(first.lines).toHaveLength(1);
+    expect(first.lines[0]).toMatchObject({ totalPaise: -bill.lines[0]!.totalPaise, cgstPaise: -bill.lines[0]!.cgstPaise });
+    expect((await c.d.fail('invoices.creditNote', { invoiceId: id, lineIds: [bill.lines[0]!.id], reason: 'Again' }, c.accounts)).message).toMatch(/already been credited/);
+    const rest = await c.d.call('invoices.creditNote', { invoiceId: id, lineIds: [bill.lines[1]!.id, bill.lines[2]!.id], reason: 'Procedure cancelled' }, c.accounts);
+    expect(first.totalPaise + rest.totalPaise).toBe(-bill.totalPaise);
+    expect(rest.number).toBe('CN1/2627/00002');
+    expect(await c.d.call('invoices.get', { id }, c.accounts)).toMatchObject({ status: 'credited', creditedPaise: bill.totalPaise, balancePaise: 0 });
+  });
+
   it('an advance pays a later bill; the day closes against the count, with a reason for a difference, and stays closed', async () => {
     const c = await clinic();
     await c.d.call('payments.advance', { patientId: c.patientId, mode: 'cash', amountPaise: 100_000 }, c.frontDesk);

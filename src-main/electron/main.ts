@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, Menu, dialog, session, utilityProcess } from 'electron';
-import { registerIpc } from './ipc';
+import { registerIpc, registerPrint } from './ipc';
 import { APP_ORIGIN, registerSchemePrivileges, serveRenderer } from './protocol';
 import { loadWindowState, trackWindowState } from './window-state';
 import type { FromCore } from './bridge-protocol';
@@ -94,6 +94,7 @@ void app.whenReady().then(async () => {
   try {
     const core = await startCore(dataDir);
     registerIpc(() => mainWindow, core);
+    registerPrint(() => mainWindow);
     createWindow(dataDir);
   } catch (err) {
     dialog.showErrorBox('ClinicDesk cannot start', err instanceof Error ? err.message : String(err));

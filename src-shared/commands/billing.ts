@@ -389,6 +389,7 @@ export async function saveDraft(env: CommandEnv, args: z.output<typeof saveDraft
       rate_bp: l.exempt ? 0 : l.rateBp,
       exempt: l.exempt ? 1 : 0,
       delivered_to_state_code: l.deliveredToStateCode,
+      credits_line_id: null,
       ...figures(taxedLines[i]!),
     };
     if (beforeIds.has(l.id)) await env.write.update('invoice_lines', l.id, { ...values, ...touched(env) });
@@ -691,16 +692,16 @@ export async function raiseCreditNote(env: CommandEnv, args: z.output<typeof cre
   const whole = args.lineIds === null;
   const chosen = whole ? lines : lines.filter((l) => args.lineIds!.includes(l.id));
   if (!whole && chosen.length !== args.lineIds!.length) throw notFound('line');
-  // A line is credited once: a credit note's lines name the lines they reverse (item_id).
+  // A line is credited once: a credit note's lines name the lines they reverse.
   const earlier = await env.db
     .selectFrom('invoice_lines as l')
     .innerJoin('invoices as c', 'c.id', 'l.invoice_id')
-    .select('l.item_id')
+    .select('l.credits_line_id')
     .where('c.original_id', '=', original.id)
     .where('c.doc_type', '=', 'credit_note')
     .where('l.deleted_at', 'is', null)
     .execute();
-  const creditedLines = new Set(earlier.map((r) => r.item_id));
+  const creditedLines = new Set(earlier.map((r) => r.credits_line_id));
   if (chosen.some((l) => creditedLines.has(l.id))) throw new ApiError({ code: 'conflict', reason: 'line_credited', message: 'A chosen line has already been credited.' });
   // Every figure reversed exactly; a whole credit reverses the round-off too, so it nets the original to zero.
   const reversed = chosen.map((l) => reverseLine(storedTaxedLine(l)));
@@ -755,7 +756,8 @@ export async function raiseCreditNote(env: CommandEnv, args: z.output<typeof cre
       id: env.newId(),
       invoice_id: args.id,
       position: i + 1,
-      item_id: l.id, // the credited line (a credit note's lines point at what they reverse)
+      item_id: l.item_id,
+      credits_line_id: l.id,
       code: l.code,
       description: l.description,
       sac_hsn: l.sac_hsn,

@@ -286,6 +286,8 @@ export const SHAPES = {
       rate_bp: i4(),
       exempt: i4(),
       delivered_to_state_code: t(false),
+      /** On a credit note: the line of the original document it reverses. */
+      credits_line_id: t(false),
       place_of_supply: t(),
       taxable_paise: i8(),
       cgst_paise: i8(),
