@@ -1,7 +1,8 @@
 import { appointmentMachine } from '../src-shared/machines/appointment';
+import { invoiceMachine } from '../src-shared/machines/invoice';
 import { mermaidStateDiagram } from '../src-shared/machines/diagram';
 
-const MACHINES = { appointment: appointmentMachine };
+const MACHINES = { appointment: appointmentMachine, invoice: invoiceMachine };
 
 /** README.md with each `<!-- diagram:NAME -->` … `<!-- /diagram:NAME -->` block regenerated from its machine. */
 export function readmeWithDiagrams(readme: string): string {

@@ -51,6 +51,8 @@ export const invoiceMachine = setup({
   guards: {
     canBill: ({ event }) => BILLING.includes(event.role),
     issuable: ({ context, event }) => BILLING.includes(event.role) && context.lineCount > 0 && context.totalPaise >= 0,
+    // A zero-total document (a free follow-up, say) is settled the moment it is issued.
+    issuableFree: ({ context, event }) => BILLING.includes(event.role) && context.lineCount > 0 && context.totalPaise === 0,
     // A payment settles the balance exactly, or pays part of it; more than is owed is refused (an advance is
     // recorded as such, not as an overpayment of this invoice).
     settles: ({ context, event }) => BILLING.includes(event.role) && whole(amountOf(event)) && context.paidPaise + amountOf(event) === net(context),
@@ -71,8 +73,7 @@ export const invoiceMachine = setup({
         'invoice.edit': { target: 'draft', guard: 'canBill', reenter: true },
         'invoice.discard': { target: 'discarded', guard: 'canBill' },
         'invoice.issue': [
-          // A zero-total document (a free follow-up, say) is settled the moment it is issued.
-          { target: 'paid', guard: ({ context, event }) => BILLING.includes(event.role) && context.lineCount > 0 && context.totalPaise === 0 },
+          { target: 'paid', guard: 'issuableFree' },
           { target: 'issued', guard: 'issuable' },
         ],
       },
