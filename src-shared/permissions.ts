@@ -81,6 +81,7 @@ export const PERMISSIONS = {
   'payments.advance': BILLING,
   'payments.startOnline': BILLING,
   'payments.checkOnline': BILLING,
+  'payments.sendRefund': ACCOUNTS,
   'dayClosing.get': BILLING,
   'dayClosing.close': BILLING,
   'gst.summary': ACCOUNTS,

@@ -72,6 +72,27 @@ describe(`online payments through the clinic server (${kind})`, () => {
     ]);
   });
 
+  it('a credit note on a bill paid online sends the refund back through Razorpay, once', async () => {
+    const bill = await issuedBill(25_000);
+    const qr = await desk.call('payments.startOnline', { invoiceId: bill.id, amountPaise: 25_000, via: 'upi_qr' }, user);
+    stub.payQr(qr.reference);
+    expect((await desk.call('payments.checkOnline', { invoiceId: bill.id, reference: qr.reference }, user)).status).toBe('paid');
+    await until(async () => (await desk.call('invoices.get', { id: bill.id }, user)).status === 'paid', 'the bill paid on the desk');
+    const admin = desk.adminToken;
+    const note = await desk.call('invoices.creditNote', { invoiceId: bill.id, reason: 'Consultation not given', refundMode: 'online' }, admin);
+    const due = (await desk.call('invoices.get', { id: bill.id }, admin)).payments.find((p) => p.kind === 'refund')!;
+    expect(due).toMatchObject({ mode: 'online', amountPaise: 25_000, status: 'refund_due' });
+    await desk.call('payments.sendRefund', { creditNoteId: note.id }, admin);
+    expect(stub.refunds.size).toBe(1);
+    expect([...stub.refunds.values()][0]).toMatchObject({ amount: 25_000 });
+    await until(async () => (await desk.call('invoices.get', { id: bill.id }, admin)).payments.find((p) => p.kind === 'refund')?.status === 'recorded', 'the refund paid out, on the desk');
+    const sent = (await desk.call('invoices.get', { id: bill.id }, admin)).payments.find((p) => p.kind === 'refund')!;
+    expect(sent.reference).toMatch(/^rfnd_/);
+    // Asked again: nothing more goes back.
+    expect((await desk.fail('payments.sendRefund', { creditNoteId: note.id }, admin)).message).toMatch(/no online refund waiting/);
+    expect(stub.refunds.size).toBe(1);
+  });
+
   it('Razorpay unreachable: a plain message, and nothing recorded anywhere', async () => {
     const bill = await issuedBill(40_000);
     stub.failNext = 502;
@@ -90,7 +111,7 @@ describe(`online payments through the clinic server (${kind})`, () => {
       for (const secret of [KEY_SECRET, WEBHOOK_SECRET]) expect(bytes.includes(Buffer.from(secret)), `${f.name} holds a Razorpay secret`).toBe(false);
     }
     // The checks above look for what the server was given; the desk did use the server's Razorpay (the QR code's rows are there).
-    expect(readDesk<{ n: number }>(desk, `SELECT count(*) AS n FROM payments WHERE mode = 'online'`)[0]!.n).toBe(1);
+    expect(readDesk<{ n: number }>(desk, `SELECT count(*) AS n FROM payments WHERE mode = 'online'`)[0]!.n).toBeGreaterThan(0);
     const logs = world.desks[0]!.logs;
     expect(logs.length).toBeGreaterThan(0);
     for (const line of logs) for (const secret of [KEY_SECRET, WEBHOOK_SECRET]) expect(line).not.toContain(secret);

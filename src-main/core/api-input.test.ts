@@ -159,6 +159,7 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
   'payments.advance': [[{ patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', mode: 'advance', amountPaise: 100 }, 'mode']],
   'payments.startOnline': [[{ invoiceId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', amountPaise: 100, via: 'cheque' }, 'via']],
   'payments.checkOnline': [[{ invoiceId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', reference: SECRET_TEXT }, 'reference']],
+  'payments.sendRefund': [[{ creditNoteId: 12 }, 'creditNoteId']],
   'dayClosing.get': [[{ businessDate: '2026-02-30' }, 'businessDate']],
   'dayClosing.close': [[{ businessDate: '2026-11-25', counted: { cash: -1, card: 0, upi: 0, online: 0 }, reason: SECRET_TEXT }, 'counted.cash']],
   'gst.summary': [[{ month: '2026-13' }, 'month']],

@@ -26,7 +26,7 @@ import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../serv
 import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
 import { createRazorpayClient, razorpayFrom, type RazorpayConfig } from '../payments/razorpay-client';
-import { assertCollectable, assertRefundable, billingPaymentSink } from '../services/billing';
+import { assertCollectable, assertRefundable, billingPaymentSink, recordRefundSent } from '../services/billing';
 import {
   linkRequest,
   orderRequest,
@@ -462,7 +462,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       pattern: /^\/v1\/payments\/razorpay\/refund$/,
       name: 'razorpay.refund',
       handler: (ctx) =>
-        withRazorpay(ctx, refundRequest, async (rzp, dev, input) => (await assertRefundable(db, dev.clinic_id, input.creditNoteId, input.razorpayPaymentId, input.amountPaise), rzp.refund({ clinicId: dev.clinic_id, ...input }))),
+        withRazorpay(ctx, refundRequest, async (rzp, dev, input) => {
+          await assertRefundable(db, dev.clinic_id, input.creditNoteId, input.razorpayPaymentId, input.amountPaise);
+          const refund = await rzp.refund({ clinicId: dev.clinic_id, ...input });
+          // Razorpay has it: the credit note's refund, due until now, is paid out (synced to every desk).
+          await recordRefundSent(db, dev.clinic_id, { creditNoteId: input.creditNoteId, razorpayPaymentId: refund.razorpayPaymentId, razorpayRefundId: refund.refundId, amountPaise: refund.amountPaise }, clock);
+          return refund;
+        }),
     },
     {
       method: 'POST',

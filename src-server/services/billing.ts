@@ -60,3 +60,13 @@ export async function assertRefundable(db: Kysely<CentralDatabase>, clinicId: st
   if (!paid || paid.invoice_id !== note.original_id) throw new ApiError({ code: 'conflict', reason: 'refund_mismatch', message: 'That online payment was not made for the bill this credit note cancels.' });
   if (amountPaise > -Number(note.total_paise)) throw new ApiError({ code: 'validation', reason: 'over_refund', message: 'A refund cannot be more than its credit note.' });
 }
+
+/** Razorpay took the refund of a credit note: the server's own mutation marks the desk-made refund paid out. */
+export async function recordRefundSent(
+  db: Kysely<CentralDatabase>,
+  clinicId: string,
+  refund: { creditNoteId: string; razorpayPaymentId: string; razorpayRefundId: string; amountPaise: number },
+  clock: () => Date = () => new Date(),
+): Promise<void> {
+  await runServerCommand(db, clinicId, 'payments.refundSent', refund, { now: clock(), newId });
+}

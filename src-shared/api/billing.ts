@@ -192,6 +192,8 @@ export interface OnlineCheck {
   amountPaise: number;
 }
 
+export const sendRefundInput = z.object({ creditNoteId: idField('Credit note') });
+
 export const gstMonthInput = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Choose a month.') });
 
 // ---- results ----

@@ -44,6 +44,7 @@ import {
   advanceInput,
   catalogueItemInput,
   checkOnlineInput,
+  sendRefundInput,
   startOnlineInput,
   type OnlineCheck,
   type OnlineRequest,
@@ -407,6 +408,8 @@ export const clinicApi = {
   'payments.startOnline': command<OnlineRequest>()(startOnlineInput),
   /** Asks the server whether Razorpay has the money yet (it also learns by webhook); the payment then syncs here. */
   'payments.checkOnline': command<OnlineCheck>()(checkOnlineInput),
+  /** Sends a credit note's refund of an online payment back through Razorpay (via the clinic server). */
+  'payments.sendRefund': command<Invoice>()(sendRefundInput),
   'dayClosing.get': query<DayClosingView>()(z.object({ businessDate: isoDate('Date') })),
   'dayClosing.close': command<DayClosingView>()(closeDayInput),
   'gst.summary': query<GstSummary>()(gstMonthInput),

@@ -681,6 +681,34 @@ export async function recordOnlinePayment(env: CommandEnv, args: z.output<typeof
   return { result: { outcome: applies ? 'recorded' : 'refund_due', paymentId: args.id }, audit: [{ action: 'payment.online', entityType: 'invoice', entityId: row.id, changes: [] }], entities: ['billing'] };
 }
 
+/**
+ * Razorpay has taken a refund of an online payment (the server's own mutation, after its refunds API said
+ * yes): the credit note's refund, due until now, is recorded as paid out, with Razorpay's refund id.
+ */
+export const refundSentArgs = z.object({
+  creditNoteId: idField('Credit note'),
+  razorpayPaymentId: z.string().min(1).max(64),
+  razorpayRefundId: z.string().min(1).max(64),
+  amountPaise: z.number().int().min(1),
+});
+export async function recordRefundSent(env: CommandEnv, args: z.output<typeof refundSentArgs>): Promise<CommandOutput> {
+  const due = await env.db
+    .selectFrom('payments')
+    .selectAll()
+    .where('clinic_id', '=', env.who.clinicId)
+    .where('credit_note_id', '=', args.creditNoteId)
+    .where('kind', '=', 'refund')
+    .where('mode', '=', 'online')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!due) throw notFound('refund');
+  const refs = new Set((due.reference ?? '').split(' ').filter(Boolean));
+  if (due.status === 'recorded' && refs.has(args.razorpayRefundId)) return { result: { id: due.id }, audit: [], entities: [] };
+  refs.add(args.razorpayRefundId);
+  await env.write.update('payments', due.id, { status: 'recorded', reference: [...refs].join(' ').slice(0, 200), razorpay_payment_id: due.razorpay_payment_id ?? args.razorpayPaymentId, ...touched(env) });
+  return { result: { id: due.id }, audit: [{ action: 'payment.refundSent', entityType: 'payment', entityId: due.id, changes: [] }], entities: ['billing'] };
+}
+
 // ---------------------------------------------------------------- credit notes
 
 export const creditNoteArgs = creditNoteInput.extend({ id: idField('Credit note'), sequence: z.number().int().min(1), refundId: idField('Refund').nullable().default(null) });

@@ -25,6 +25,8 @@ import {
   issueInvoice,
   onlinePaymentArgs,
   raiseCreditNote,
+  recordRefundSent,
+  refundSentArgs,
   recordAdvance,
   recordOnlinePayment,
   recordPayment,
@@ -111,6 +113,7 @@ export const MUTATIONS = {
   'payments.record': spec(recordPaymentArgs, recordPayment),
   'payments.advance': spec(advanceArgs, recordAdvance),
   'payments.recordOnline': spec(onlinePaymentArgs, recordOnlinePayment),
+  'payments.refundSent': spec(refundSentArgs, recordRefundSent),
   'dayClosing.close': spec(closeDayArgs, closeDay),
 } as const;
 
@@ -124,7 +127,7 @@ export function isMutationName(name: string): name is MutationName {
 /** The system's own mutations (no staff member behind them). */
 const SYSTEM_MUTATIONS: ReadonlySet<MutationName> = new Set(['appointments.expireHolds']);
 /** Mutations only the server makes (a payment Razorpay confirmed): never accepted from a desk's outbox. */
-export const SERVER_ONLY_MUTATIONS: ReadonlySet<MutationName> = new Set(['payments.recordOnline']);
+export const SERVER_ONLY_MUTATIONS: ReadonlySet<MutationName> = new Set(['payments.recordOnline', 'payments.refundSent']);
 export const SYSTEM_USER = 'system';
 
 /** May this user (role) make this mutation? The same permission table the desk enforced when it was made. */

@@ -565,8 +565,36 @@ export const billingHandlers: Pick<
 };
 
 /** Online payments: the desk asks the clinic server, which alone holds the Razorpay keys. */
-export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'payments.startOnline' | 'payments.checkOnline'> {
+export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'payments.startOnline' | 'payments.checkOnline' | 'payments.sendRefund'> {
   return {
+    async 'payments.sendRefund'(ctx, { creditNoteId }) {
+      const note = await ctx.db.selectFrom('invoices').select(['original_id', 'doc_type']).where('id', '=', creditNoteId).where('clinic_id', '=', clinicOf(ctx)).executeTakeFirst();
+      if (!note || note.doc_type !== 'credit_note' || !note.original_id) throw notFound('credit note');
+      const due = await ctx.db.selectFrom('payments').selectAll().where('credit_note_id', '=', creditNoteId).where('kind', '=', 'refund').where('mode', '=', 'online').executeTakeFirst();
+      if (!due || due.status !== 'refund_due') throw new ApiError({ code: 'conflict', reason: 'no_refund_due', message: 'There is no online refund waiting to be sent for this credit note.' });
+      const online = await ctx.db
+        .selectFrom('payments')
+        .select(['razorpay_payment_id', 'amount_paise'])
+        .where('invoice_id', '=', note.original_id)
+        .where('kind', '=', 'payment')
+        .where('mode', '=', 'online')
+        .where('status', '=', 'recorded')
+        .where('razorpay_payment_id', 'is not', null)
+        .execute();
+      // One refund per credit note, from one online payment of the bill that covers it.
+      const from = online.find((p) => Number(p.amount_paise) >= Number(due.amount_paise));
+      if (!from) throw new ApiError({ code: 'conflict', reason: 'no_online_payment', message: 'No single online payment of this bill covers the refund. Give it back in cash, card or UPI instead.' });
+      // The credit note must be on the server first: push and wait a little for it.
+      ctx.outboxChanged();
+      for (let i = 0; i < 50; i++) {
+        const pending = await ctx.db.selectFrom('outbox_rows').select('row_id').where('row_id', '=', creditNoteId).executeTakeFirst();
+        if (!pending) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await sync.serverCall(ctx.session!.userId, '/v1/payments/razorpay/refund', { razorpayPaymentId: from.razorpay_payment_id, amountPaise: Number(due.amount_paise), creditNoteId });
+      return loadInvoiceView(ctx, note.original_id);
+    },
+
     async 'payments.startOnline'(ctx, { invoiceId, amountPaise, via }) {
       const invoice = await loadInvoiceView(ctx, invoiceId);
       if (!invoice.actions.includes('pay')) throw new ApiError({ code: 'conflict', reason: 'not_payable', message: 'This bill is not waiting for payment.' });
