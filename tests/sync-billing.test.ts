@@ -82,6 +82,27 @@ describe(`billing on two desks, offline and back (${kind})`, () => {
     expect((await bill(b, userB, p.id, 5_000)).number).toBe(`FD2/${fy}/00006`);
   });
 
+  it('two desks take the same bill’s money offline: the server keeps the first, the other lands in Needs attention with the bill named', async () => {
+    const p = await a.call('patients.register', { patient: { ...PATIENT, mobile: '9876501234' } }, userA);
+    const id = newId();
+    await a.call('invoices.saveDraft', { id, patientId: p.id, recipient: { name: PATIENT.fullName }, lines: [{ id: newId(), description: 'Consultation', sacHsn: '999312', kind: 'service', unit: 'visit', quantityMilli: 1000, unitPricePaise: 60_000, exempt: true }] }, userA);
+    const bill = await a.call('invoices.issue', { id }, userA);
+    await settled(a);
+    await until(() => readDesk(b, 'SELECT id FROM invoices WHERE id = ?', id).length === 1, 'the bill on B');
+    for (const w of world.desks) w.net.online = false;
+    await a.call('payments.record', { invoiceId: id, mode: 'cash', amountPaise: 60_000, tenderedPaise: 60_000 }, userA);
+    await b.call('payments.record', { invoiceId: id, mode: 'card', amountPaise: 60_000, reference: 'POS 1182' }, userB);
+    world.desks[0]!.net.online = true;
+    await settled(a);
+    world.desks[1]!.net.online = true;
+    await settled(b);
+    const inbox = await b.call('inbox.list', { include: 'open' }, userB);
+    expect(inbox).toEqual([expect.objectContaining({ title: `Payment on bill ${bill.number}`, explanation: expect.stringMatching(/paid or changed from another desk while this PC was offline.*give it back/) })]);
+    // B's copy of the bill returns to the server's: paid once, in cash, from A.
+    await until(async () => (await b.call('invoices.get', { id }, userB)).payments.length === 1, 'B showing the one payment');
+    expect(await b.call('invoices.get', { id }, userB)).toMatchObject({ status: 'paid', paidPaise: 60_000, payments: [expect.objectContaining({ mode: 'cash' })] });
+  });
+
   it('the server keeps an issued document locked against any writer, and never takes an online payment from a desk', async () => {
     const issued = await world.t.central.db.selectFrom('invoices').select(['id', 'total_paise']).where('status', '=', 'paid').limit(1).executeTakeFirstOrThrow();
     await expect(sql`UPDATE invoices SET total_paise = total_paise + 100 WHERE id = ${issued.id}`.execute(world.t.central.db)).rejects.toThrow(/issued document cannot be changed/);

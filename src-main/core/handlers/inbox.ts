@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../../../src-shared/errors';
 import type { Role } from '../../../src-shared/roles';
 import { DEFAULT_TIMEZONE, formatDisplayDate } from '../../../src-shared/dates';
 import { formatMinutes, localClock } from '../../../src-shared/domain/schedule';
+import { formatRupees } from '../../../src-shared/gst/money';
 import { placesTaken, slotsOn } from '../../../src-shared/commands/appointments';
 import { newId } from '../../../src-shared/ids';
 import { can } from '../../../src-shared/permissions';
@@ -68,6 +69,8 @@ interface Names {
   patient(id: unknown): Promise<string>;
   staff(id: unknown): Promise<string>;
   appointment(id: unknown): Promise<{ patient: string; doctor: string; when: string } | null>;
+  /** A bill by its number, or "for <recipient>" while it is a draft. */
+  bill(id: string): Promise<string>;
 }
 
 function namesFor(ctx: CallContext): Names {
@@ -81,6 +84,11 @@ function namesFor(ctx: CallContext): Names {
       if (id === 'system') return 'ClinicDesk (automatic)';
       const s = await db.selectFrom('staff').select('display_name').where('id', '=', String(id)).executeTakeFirst();
       return s?.display_name ?? 'Unknown user';
+    },
+    async bill(id) {
+      const b = await db.selectFrom('invoices').select(['number', 'recipient_name']).where('id', '=', id).executeTakeFirst();
+      if (!b) return '(not on this PC)';
+      return b.number ?? `for ${b.recipient_name}`;
     },
     async appointment(id) {
       const a = await db.selectFrom('appointments').select(['patient_name', 'doctor_id', 'date', 'start_minutes']).where('id', '=', String(id)).executeTakeFirst();
@@ -141,6 +149,31 @@ async function describe(row: Row, names: Names, role: Role): Promise<Pick<InboxI
       actions = ['keep_theirs', 'discard'];
       break;
     }
+    case 'invoices.saveDraft':
+    case 'invoices.issue':
+    case 'invoices.discard':
+    case 'invoices.creditNote':
+    case 'payments.record': {
+      const id = String(args.invoiceId ?? args.id);
+      const bill = await names.bill(id);
+      const what = { 'invoices.saveDraft': 'Draft bill', 'invoices.issue': 'Issue of bill', 'invoices.discard': 'Discarding of bill', 'invoices.creditNote': 'Credit note on bill', 'payments.record': 'Payment on bill' }[row.name];
+      title = `${what} ${bill}`;
+      if (row.name === 'payments.record') {
+        typed.push({ label: 'Amount', value: formatRupees(Number(args.amountPaise)) }, { label: 'Paid by', value: show(args.mode) });
+        if (row.reason === 'transition_refused') {
+          explanation = `Bill ${bill} was paid or changed from another desk while this PC was offline, so this payment was not recorded. If this money was taken, give it back (or keep it as the patient's advance). ${row.message ?? ''}`.trim();
+        }
+      }
+      if (args.reason) typed.push({ label: 'Reason', value: show(args.reason) });
+      break;
+    }
+    case 'payments.advance':
+      title = `Advance from ${await names.patient(args.patientId)}`;
+      typed.push({ label: 'Amount', value: formatRupees(Number(args.amountPaise)) }, { label: 'Paid by', value: show(args.mode) });
+      break;
+    case 'dayClosing.close':
+      title = `Day closing for ${formatDisplayDate(String(args.businessDate))}`;
+      break;
     default:
       title = `A change (${row.name}) made on this PC`;
   }
