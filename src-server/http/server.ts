@@ -106,7 +106,7 @@ export interface ServerOptions {
    * RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET; payments/razorpay-client.ts).
    */
   razorpay?: RazorpayConfig | null;
-  /** Where confirmed online payments are recorded (billing). Until given, confirming one fails as "not wired". */
+  /** Where confirmed online payments are recorded: billing (services/billing.ts) unless a test gives another. */
   paymentSink?: OnlinePaymentSink;
 }
 

@@ -40,13 +40,6 @@ export interface OnlinePaymentSink {
   record(p: OnlinePayment): Promise<{ outcome: 'recorded' | 'duplicate' | 'refund_due'; paymentId: string }>;
 }
 
-/** Used until billing is wired in: refuses, so that nothing is confirmed that would not be recorded. */
-export const unwiredPaymentSink: OnlinePaymentSink = {
-  async record() {
-    throw new Error('The online payment sink is not wired: pass paymentSink to startServer.');
-  },
-};
-
 export const paymentsNotConfigured = () =>
   new ApiError({
     code: 'not_found',

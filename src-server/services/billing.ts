@@ -59,6 +59,18 @@ export async function assertRefundable(db: Kysely<CentralDatabase>, clinicId: st
     .executeTakeFirst();
   if (!paid || paid.invoice_id !== note.original_id) throw new ApiError({ code: 'conflict', reason: 'refund_mismatch', message: 'That online payment was not made for the bill this credit note cancels.' });
   if (amountPaise > -Number(note.total_paise)) throw new ApiError({ code: 'validation', reason: 'over_refund', message: 'A refund cannot be more than its credit note.' });
+  // Only a refund the desk recorded as going back online (money given back another way is not sent twice).
+  const due = await db
+    .selectFrom('payments')
+    .select(['amount_paise'])
+    .where('clinic_id', '=', clinicId)
+    .where('credit_note_id', '=', creditNoteId)
+    .where('kind', '=', 'refund')
+    .where('mode', '=', 'online')
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  if (!due) throw new ApiError({ code: 'conflict', reason: 'no_refund_due', message: 'There is no online refund waiting to be sent for this credit note.' });
+  if (Number(due.amount_paise) !== amountPaise) throw new ApiError({ code: 'validation', reason: 'refund_amount', message: 'The refund must be the amount the credit note gives back online.' });
 }
 
 /** Razorpay took the refund of a credit note: the server's own mutation marks the desk-made refund paid out. */

@@ -705,7 +705,8 @@ export async function recordRefundSent(env: CommandEnv, args: z.output<typeof re
   const refs = new Set((due.reference ?? '').split(' ').filter(Boolean));
   if (due.status === 'recorded' && refs.has(args.razorpayRefundId)) return { result: { id: due.id }, audit: [], entities: [] };
   refs.add(args.razorpayRefundId);
-  await env.write.update('payments', due.id, { status: 'recorded', reference: [...refs].join(' ').slice(0, 200), razorpay_payment_id: due.razorpay_payment_id ?? args.razorpayPaymentId, ...touched(env) });
+  // (The Razorpay payment id stays on the payment it refunds: one payment row per Razorpay payment and kind.)
+  await env.write.update('payments', due.id, { status: 'recorded', reference: [...refs].join(' ').slice(0, 200), ...touched(env) });
   return { result: { id: due.id }, audit: [{ action: 'payment.refundSent', entityType: 'payment', entityId: due.id, changes: [] }], entities: ['billing'] };
 }
 
