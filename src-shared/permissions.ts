@@ -72,6 +72,7 @@ export const PERMISSIONS = {
   'invoices.list': BILLING,
   'invoices.get': BILLING,
   'invoices.draftForVisit': BILLING,
+  'invoices.toBill': BILLING,
   'invoices.saveDraft': BILLING,
   'invoices.discard': BILLING,
   'invoices.issue': BILLING,

@@ -144,6 +144,7 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
   'invoices.list': [[{ status: 'lost' }, 'status']],
   'invoices.get': [[{ id: SECRET_NAME }, 'id']],
   'invoices.draftForVisit': [[{ appointmentId: 'x' }, 'appointmentId']],
+  'invoices.toBill': [[{ date: '2026-13-01' }, 'date']],
   'invoices.saveDraft': [
     [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', recipient: { name: SECRET_NAME }, lines: [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7070', description: SECRET_TEXT, quantityMilli: 0, unitPricePaise: 100, exempt: true }] }, 'lines.0.quantityMilli'],
     [{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', recipient: { name: SECRET_NAME, gstin: 'NOTAGSTIN' }, lines: [] }, 'recipient.gstin'],
@@ -161,7 +162,7 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
   'payments.checkOnline': [[{ invoiceId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', reference: SECRET_TEXT }, 'reference']],
   'payments.sendRefund': [[{ creditNoteId: 12 }, 'creditNoteId']],
   'dayClosing.get': [[{ businessDate: '2026-02-30' }, 'businessDate']],
-  'dayClosing.close': [[{ businessDate: '2026-11-25', counted: { cash: -1, card: 0, upi: 0, online: 0 }, reason: SECRET_TEXT }, 'counted.cash']],
+  'dayClosing.close': [[{ businessDate: '2026-11-25', counted: { cash: 10.5, card: 0, upi: 0, online: 0 }, reason: SECRET_TEXT }, 'counted.cash']],
   'gst.summary': [[{ month: '2026-13' }, 'month']],
   'devices.list': [[{ extra: SECRET_TEXT }, '_']],
   'devices.revoke': [[{ id: SECRET_TEXT }, 'id']],

@@ -63,8 +63,11 @@ describe('billing a visit', () => {
     // Asking again opens the same draft: a visit is billed once.
     expect((await c.d.call('invoices.draftForVisit', { appointmentId: visit }, c.accounts)).id).toBe(draft.id);
 
+    // Accounts, who do not see the day view, find the visit among those still to bill.
+    expect(await c.d.call('invoices.toBill', { date: '2026-11-25' }, c.accounts)).toEqual([expect.objectContaining({ appointmentId: visit, patientName: PATIENT.fullName, doctorName: 'Test doctor', status: 'checked_in' })]);
     const issued = await c.d.call('invoices.issue', { id: draft.id }, c.accounts);
     expect(issued).toMatchObject({ status: 'issued', docType: 'bill_of_supply', number: 'FD1/2627/00001', issueDate: '2026-11-25', balancePaise: 50000 });
+    expect(await c.d.call('invoices.toBill', { date: '2026-11-25' }, c.accounts)).toEqual([]);
     expect(issued.amountInWords).toBe('Rupees Five Hundred Only');
     expect(issued.supplier).toMatchObject({ legalName: CLINIC.legalName, gstin: CLINIC.gstin, stateCode: '27' });
     expect(issued.actions).toEqual(expect.arrayContaining(['pay', 'credit']));
@@ -130,7 +133,7 @@ describe('billing a visit', () => {
     expect((await c.d.fail('invoices.approveDiscount', { username: 'farah', password: 'pw-farah-123' }, c.frontDesk)).message).toMatch(/administrator’s username and password/);
     const approval = await c.d.call('invoices.approveDiscount', { username: ADMIN.username, password: ADMIN.password }, c.frontDesk);
     const saved = await c.d.call('invoices.saveDraft', { ...big, discountApprovedBy: approval.approverId }, c.frontDesk);
-    expect(saved.discountApprovedBy).toBe(approval.approverId);
+    expect(saved).toMatchObject({ discountApprovedBy: approval.approverId, discountApprovedByName: ADMIN.displayName });
   });
 });
 
@@ -161,6 +164,9 @@ describe('payments, credit notes and the day’s closing', () => {
     // The day: cash 1,000 in, 2,574 out; UPI 1,574 in.
     const day = await c.d.call('dayClosing.get', { businessDate: '2026-11-25' }, c.accounts);
     expect(day.expected).toEqual({ cash: 100_000 - bill.totalPaise, card: 0, upi: bill.totalPaise - 100_000, online: 0 });
+    // More cash went out than came in: the net count is below zero, and the day still closes.
+    const closed = await c.d.call('dayClosing.close', { businessDate: '2026-11-25', counted: day.expected }, c.accounts);
+    expect(closed.closed).toMatchObject({ differencePaise: 0 });
   });
 
   it('credit notes line by line: each line once, and the last one nets the document to zero to the paisa', async () => {
@@ -173,6 +179,8 @@ describe('payments, credit notes and the day’s closing', () => {
     expect(first.lines).toHaveLength(1);
     expect(first.lines[0]).toMatchObject({ totalPaise: -bill.lines[0]!.totalPaise, cgstPaise: -bill.lines[0]!.cgstPaise });
     expect((await c.d.fail('invoices.creditNote', { invoiceId: id, lineIds: [bill.lines[0]!.id], reason: 'Again' }, c.accounts)).message).toMatch(/already been credited/);
+    expect((await c.d.call('invoices.get', { id }, c.accounts)).lines.map((l) => l.credited)).toEqual([true, false, false]);
+    expect(first).toMatchObject({ originalNumber: bill.number, originalIssueDate: '2026-11-25', lines: [expect.objectContaining({ creditsLineId: bill.lines[0]!.id })] });
     const rest = await c.d.call('invoices.creditNote', { invoiceId: id, lineIds: [bill.lines[1]!.id, bill.lines[2]!.id], reason: 'Procedure cancelled' }, c.accounts);
     expect(first.totalPaise + rest.totalPaise).toBe(-bill.totalPaise);
     expect(rest.number).toBe('CN1/2627/00002');

@@ -10,6 +10,11 @@ export interface ClinicEvent {
 export interface ClinicBridge {
   call(method: string, input: unknown, token: string | null): Promise<ApiResult<unknown>>;
   onEvent(listener: (event: ClinicEvent) => void): () => void;
+  /**
+   * Electron only: prints the page shown (a print view) to a printer, or saves it as a PDF where the user
+   * chooses. Browser mode has none: its print views use window.print().
+   */
+  print?(request: { mode: 'printer' | 'pdf'; paper: 'A4' | 'receipt80'; fileName: string }): Promise<{ ok: boolean; message: string }>;
 }
 
 declare global {
@@ -62,7 +67,7 @@ function createEventSocket(): ClinicBridge['onEvent'] {
     socket = ws;
     ws.onopen = () => {
       // After a gap, anything may have changed: tell the listeners to refresh everything.
-      if (retry > 0) for (const l of listeners) l({ type: 'changed', entities: ['patients', 'staff', 'clinic', 'sync'] });
+      if (retry > 0) for (const l of listeners) l({ type: 'changed', entities: ['patients', 'staff', 'clinic', 'sync', 'appointments', 'billing'] });
       retry = 0;
     };
     ws.onmessage = (message) => {

@@ -152,7 +152,17 @@ export const creditNoteInput = z.object({
   refundReference: optionalText('Refund reference', 100),
 });
 
-export const countedInput = z.object({ cash: paise('Cash counted'), card: paise('Card total'), upi: paise('UPI total'), online: paise('Online total') });
+/**
+ * Today's net takings by mode as counted (money in less refunds paid out, the drawer's opening float not
+ * included): below zero when more went back than came in.
+ */
+const netPaise = (what: string) =>
+  z
+    .number({ error: `${what} must be an amount in rupees and paise.` })
+    .int(`${what} must be whole paise.`)
+    .min(-100_000_000_00, `${what} is more than ₹10 crore: check the amount.`)
+    .max(100_000_000_00, `${what} is more than ₹10 crore: check the amount.`);
+export const countedInput = z.object({ cash: netPaise('Cash counted'), card: netPaise('Card total'), upi: netPaise('UPI total'), online: netPaise('Online total') });
 export const closeDayInput = z.object({
   businessDate: isoDate('Date'),
   counted: countedInput,
@@ -194,6 +204,18 @@ export interface OnlineCheck {
 
 export const sendRefundInput = z.object({ creditNoteId: idField('Credit note') });
 
+/** Visits of a day that are checked in or seen and have no bill yet (for accounts, who do not see the day view). */
+export const toBillInput = z.object({ date: isoDate('Date') });
+export interface VisitToBill {
+  appointmentId: string;
+  patientId: string;
+  patientName: string;
+  patientMrn: string | null;
+  doctorName: string;
+  status: string;
+  checkedInAt: string | null;
+}
+
 export const gstMonthInput = z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Choose a month.') });
 
 // ---- results ----
@@ -233,6 +255,11 @@ export interface CatalogueItem {
 
 export interface InvoiceLine {
   id: string;
+  /** Quantity × unit price, before discount (as the GST maths rounds it). */
+  grossPaise: number;
+  /** On a bill: whether a credit note has reversed this line. On a credit note: the line it reverses. */
+  credited: boolean;
+  creditsLineId: string | null;
   position: number;
   itemId: string | null;
   code: string | null;
@@ -315,6 +342,8 @@ export interface Invoice extends InvoiceSummary {
   patientMrn: string | null;
   appointmentId: string | null;
   originalNumber: string | null;
+  /** The date of the document a credit note reverses. */
+  originalIssueDate: string | null;
   groupId: string | null;
   reason: string | null;
   /** The supplier as it stood when the document was issued (the tax profile then); today's for a draft. */
@@ -328,6 +357,7 @@ export interface Invoice extends InvoiceSummary {
   roundOffPaise: number;
   amountInWords: string;
   discountApprovedBy: string | null;
+  discountApprovedByName: string | null;
   lines: InvoiceLine[];
   payments: Payment[];
   /** Credit notes raised against this document. */

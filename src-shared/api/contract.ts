@@ -44,6 +44,8 @@ import {
   advanceInput,
   catalogueItemInput,
   checkOnlineInput,
+  toBillInput,
+  type VisitToBill,
   sendRefundInput,
   startOnlineInput,
   type OnlineCheck,
@@ -394,6 +396,8 @@ export const clinicApi = {
   'invoices.get': query<Invoice>()(z.object({ id: idField('Invoice') })),
   /** A draft for a visit: the doctor's consultation fee (from their profile) — or the open draft, if it has one. */
   'invoices.draftForVisit': command<Invoice>()(z.object({ appointmentId: idField('Visit') })),
+  /** A day's visits that are checked in or seen and not billed yet. */
+  'invoices.toBill': query<VisitToBill[]>()(toBillInput),
   'invoices.saveDraft': command<Invoice>()(saveDraftInput),
   'invoices.discard': command<Invoice>()(z.object({ id: idField('Invoice') })),
   /** Issues a draft with this PC's next number(s): it is locked from then on. */

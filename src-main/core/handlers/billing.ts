@@ -17,7 +17,7 @@ import {
 } from '../../../src-shared/api/billing';
 import { newId } from '../../../src-shared/ids';
 import { todayIn, DEFAULT_TIMEZONE } from '../../../src-shared/dates';
-import { amountInWords } from '../../../src-shared/gst/money';
+import { amountInWords, divRound } from '../../../src-shared/gst/money';
 import { financialYear } from '../../../src-shared/gst/tax';
 import { decideInvoiceTransition, type InvoiceStatus } from '../../../src-shared/machines/invoice';
 import {
@@ -77,9 +77,12 @@ function summaryOf(r: Pick<InvoiceRow, 'id' | 'doc_type' | 'status' | 'number' |
   };
 }
 
-function lineOf(l: Selectable<InvoiceLinesTable>): InvoiceLine {
+function lineOf(l: Selectable<InvoiceLinesTable>, credited: ReadonlySet<string>): InvoiceLine {
   return {
     id: l.id,
+    grossPaise: divRound(Number(l.quantity_milli) * Number(l.unit_price_paise), 1000),
+    credited: credited.has(l.id),
+    creditsLineId: l.credits_line_id,
     position: l.position,
     itemId: l.item_id,
     code: l.code,
@@ -147,7 +150,7 @@ export async function loadInvoiceView(ctx: CallContext, id: string): Promise<Inv
   const db = ctx.db;
   const row = await db.selectFrom('invoices').selectAll().where('id', '=', id).where('clinic_id', '=', clinicOf(ctx)).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('invoice');
-  const [lines, payments, creditNotes, original, issuer, patient, profile] = await Promise.all([
+  const [lines, payments, creditNotes, original, issuer, approver, patient, profile] = await Promise.all([
     db.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', id).where('deleted_at', 'is', null).orderBy('position').execute(),
     db
       .selectFrom('payments as p')
@@ -159,11 +162,27 @@ export async function loadInvoiceView(ctx: CallContext, id: string): Promise<Inv
       .orderBy('p.received_at')
       .execute(),
     db.selectFrom('invoices').select(['id', 'number', 'total_paise', 'issue_date']).where('original_id', '=', id).where('deleted_at', 'is', null).orderBy('created_at').execute(),
-    row.original_id ? db.selectFrom('invoices').select('number').where('id', '=', row.original_id).executeTakeFirst() : Promise.resolve(undefined),
+    row.original_id ? db.selectFrom('invoices').select(['number', 'issue_date']).where('id', '=', row.original_id).executeTakeFirst() : Promise.resolve(undefined),
     row.issued_by ? db.selectFrom('staff').select('display_name').where('id', '=', row.issued_by).executeTakeFirst() : Promise.resolve(undefined),
+    row.discount_approved_by ? db.selectFrom('staff').select('display_name').where('id', '=', row.discount_approved_by).executeTakeFirst() : Promise.resolve(undefined),
     row.patient_id ? db.selectFrom('patients').select('mrn').where('id', '=', row.patient_id).executeTakeFirst() : Promise.resolve(undefined),
     row.supplier ? Promise.resolve(null) : loadBillingProfile(syncedDb(db), clinicOf(ctx)),
   ]);
+  // Lines of this bill that credit notes have reversed.
+  const creditedLines = new Set<string>();
+  if (creditNotes.length > 0) {
+    const reversed = await db
+      .selectFrom('invoice_lines')
+      .select('credits_line_id')
+      .where(
+        'invoice_id',
+        'in',
+        creditNotes.map((c) => c.id),
+      )
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of reversed) if (r.credits_line_id) creditedLines.add(r.credits_line_id);
+  }
   const supplier: Supplier = row.supplier ? (JSON.parse(row.supplier) as Supplier) : profile!.supplier;
   const total = Number(row.total_paise);
   return {
@@ -176,6 +195,7 @@ export async function loadInvoiceView(ctx: CallContext, id: string): Promise<Inv
     patientMrn: patient?.mrn ?? null,
     appointmentId: row.appointment_id,
     originalNumber: original?.number ?? null,
+    originalIssueDate: original?.issue_date ?? null,
     groupId: row.group_id,
     reason: row.reason,
     supplier,
@@ -188,7 +208,8 @@ export async function loadInvoiceView(ctx: CallContext, id: string): Promise<Inv
     roundOffPaise: Number(row.round_off_paise),
     amountInWords: amountInWords(Math.abs(total)),
     discountApprovedBy: row.discount_approved_by,
-    lines: lines.map(lineOf),
+    discountApprovedByName: approver?.display_name ?? null,
+    lines: lines.map((l) => lineOf(l, creditedLines)),
     payments: payments.map(paymentOf),
     creditNotes: creditNotes.map((c) => ({ id: c.id, number: c.number, totalPaise: Number(c.total_paise), issueDate: c.issue_date })),
     actions: actionsFor(row, lines.length, ctx.session!.role),
@@ -412,6 +433,7 @@ export const billingHandlers: Pick<
   | 'invoices.list'
   | 'invoices.get'
   | 'invoices.draftForVisit'
+  | 'invoices.toBill'
   | 'invoices.saveDraft'
   | 'invoices.discard'
   | 'invoices.issue'
@@ -501,6 +523,32 @@ export const billingHandlers: Pick<
       discountApprovedBy: null,
     });
     return loadInvoiceView(ctx, id);
+  },
+
+  async 'invoices.toBill'(ctx, { date }) {
+    const rows = await ctx.db
+      .selectFrom('appointments as a')
+      .innerJoin('staff as d', 'd.id', 'a.doctor_id')
+      .select(['a.id', 'a.patient_id', 'a.patient_name', 'a.patient_mrn', 'a.status', 'a.checked_in_at', 'd.display_name'])
+      .where('a.clinic_id', '=', clinicOf(ctx))
+      .where('a.date', '=', date)
+      .where('a.status', 'in', ['checked_in', 'in_consult', 'completed'])
+      .where('a.deleted_at', 'is', null)
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('invoices as i')
+              .select('i.id')
+              .whereRef('i.appointment_id', '=', 'a.id')
+              .where('i.doc_type', '!=', 'credit_note')
+              .where('i.status', 'not in', ['draft', 'discarded']),
+          ),
+        ),
+      )
+      .orderBy('a.checked_in_at')
+      .execute();
+    return rows.map((r) => ({ appointmentId: r.id, patientId: r.patient_id, patientName: r.patient_name ?? 'Patient', patientMrn: r.patient_mrn, doctorName: r.display_name, status: r.status, checkedInAt: r.checked_in_at }));
   },
 
   async 'invoices.saveDraft'(ctx, input) {

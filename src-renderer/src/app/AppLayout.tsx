@@ -5,7 +5,11 @@ import {
   IconBuildingHospital,
   IconCalendarEvent,
   IconCalendarTime,
+  IconCashRegister,
   IconDevicesPc,
+  IconFileInvoice,
+  IconReceiptTax,
+  IconReportAnalytics,
   IconListNumbers,
   IconLock,
   IconLogout,
@@ -143,11 +147,21 @@ export function AppLayout() {
               active={at('/inbox')}
             />
           )}
+          {can('invoices.list') && <NavLink component={Link} to="/billing" label="Billing" leftSection={<IconFileInvoice size={18} />} active={at('/billing')} />}
+          {can('dayClosing.get') && (
+            <NavLink component={Link} to="/day-closing" label="Day closing" leftSection={<IconCashRegister size={18} />} active={at('/day-closing')} />
+          )}
+          {can('gst.summary') && (
+            <NavLink component={Link} to="/gst-summary" label="GST summary" leftSection={<IconReportAnalytics size={18} />} active={at('/gst-summary')} />
+          )}
           {can('schedules.setWeekly') && (
             <NavLink component={Link} to="/schedules" label="Schedules" leftSection={<IconCalendarTime size={18} />} active={at('/schedules')} />
           )}
           {can('staff.list') && <NavLink component={Link} to="/staff" label="Staff" leftSection={<IconUsersGroup size={18} />} active={at('/staff')} />}
           {showDevices && <NavLink component={Link} to="/devices" label="Devices" leftSection={<IconDevicesPc size={18} />} active={at('/devices')} />}
+          {can('billing.saveTaxProfile') && (
+            <NavLink component={Link} to="/billing-settings" label="Billing settings" leftSection={<IconReceiptTax size={18} />} active={at('/billing-settings')} />
+          )}
           {can('clinic.update') && (
             <NavLink component={Link} to="/settings" label="Clinic settings" leftSection={<IconSettings size={18} />} active={at('/settings')} />
           )}

@@ -16,6 +16,13 @@ import { DayViewScreen } from '../screens/appointments/DayViewScreen';
 import { QueueScreen } from '../screens/appointments/QueueScreen';
 import { DevicesScreen } from '../screens/devices/DevicesScreen';
 import { InboxScreen } from '../screens/inbox/InboxScreen';
+import { InvoiceListScreen } from '../screens/billing/InvoiceListScreen';
+import { InvoiceScreen, NewBillScreen } from '../screens/billing/InvoiceScreen';
+import { DayClosingScreen } from '../screens/billing/DayClosingScreen';
+import { GstSummaryScreen } from '../screens/billing/GstSummaryScreen';
+import { BillingSettingsScreen } from '../screens/billing/BillingSettingsScreen';
+import { PrintInvoice } from '../screens/print/PrintInvoice';
+import { PrintReceipt } from '../screens/print/PrintReceipt';
 
 function makeRouter() {
   return createHashRouter([
@@ -90,9 +97,74 @@ function makeRouter() {
             </Guard>
           ),
         },
+        {
+          path: 'billing',
+          element: (
+            <Guard method="invoices.list">
+              <InvoiceListScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'billing/new',
+          element: (
+            <Guard method="invoices.saveDraft">
+              <NewBillScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'billing/:id',
+          element: (
+            <Guard method="invoices.get">
+              <InvoiceScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'day-closing',
+          element: (
+            <Guard method="dayClosing.get">
+              <DayClosingScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'gst-summary',
+          element: (
+            <Guard method="gst.summary">
+              <GstSummaryScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'billing-settings',
+          element: (
+            <Guard method="billing.saveTaxProfile">
+              <BillingSettingsScreen />
+            </Guard>
+          ),
+        },
         { path: 'not-allowed', element: <NotAllowed /> },
         { path: '*', element: <NotFound /> },
       ],
+    },
+    // Print views: the document alone, without the app's header and menu.
+    {
+      path: '/print/invoice/:id',
+      element: (
+        <Guard method="invoices.get">
+          <PrintInvoice />
+        </Guard>
+      ),
+    },
+    {
+      path: '/print/receipt/:invoiceId/:paymentId',
+      element: (
+        <Guard method="invoices.get">
+          <PrintReceipt />
+        </Guard>
+      ),
     },
   ]);
 }

@@ -11,6 +11,7 @@ import { useSession } from '../../app/auth';
 import { displayDate } from '../../lib/format';
 import { EVENT_BUTTONS, slotTime, STATUS_STYLE, TYPE_LABELS } from '../../lib/appointments';
 import { FreeSlotPicker } from './FreeSlotPicker';
+import { BillVisitButton } from '../billing/BillVisitButton';
 
 type TransitionEvent = (typeof APPOINTMENT_EVENTS)[number];
 
@@ -229,7 +230,10 @@ export function AppointmentDialog({ id, onClose }: { id: string; onClose: () => 
               </Text>
             </div>
             <Stack gap={4} align="flex-end">
-              <StatusBadge status={a.status} />
+              <Group gap="xs">
+                <BillVisitButton appointmentId={a.id} status={a.status} size="xs" />
+                <StatusBadge status={a.status} />
+              </Group>
               {a.token !== null && (
                 <Text fw={700} c="teal.8">
                   Token {a.token}

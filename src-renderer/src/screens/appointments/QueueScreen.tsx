@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { minutesSince, slotTime, TYPE_LABELS } from '../../lib/appointments';
 import { useNow } from '../../lib/useNow';
 import { AppointmentDialog } from './AppointmentDialog';
+import { BillVisitButton } from '../billing/BillVisitButton';
 
 function QueueList({ doctorId }: { doctorId: string | null }) {
   const queue = useQueue(doctorId);
@@ -72,11 +73,14 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
                   {a.patientMrn} · {TYPE_LABELS[a.type]} · {slotTime(a)}
                 </Text>
               </div>
+              <Group gap="xs" wrap="nowrap">
+              <BillVisitButton appointmentId={a.id} status={a.status} patientName={a.patientName} size="md" />
               {a.allowedEvents.includes('appointment.complete') && (
                 <Button size="md" color="teal" loading={busy} leftSection={<IconCheck size={18} />} onClick={() => void send(a, 'appointment.complete')}>
                   Complete
                 </Button>
               )}
+              </Group>
             </Group>
           ))
         )}
@@ -100,9 +104,12 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
                   </Text>
                 </div>
               </Group>
-              <Text size="sm" fw={500}>
-                waiting {a.checkedInAt ? minutesSince(a.checkedInAt, now) : 0} min
-              </Text>
+              <Group gap="sm" wrap="nowrap">
+                <BillVisitButton appointmentId={a.id} status={a.status} patientName={a.patientName} size="xs" />
+                <Text size="sm" fw={500}>
+                  waiting {a.checkedInAt ? minutesSince(a.checkedInAt, now) : 0} min
+                </Text>
+              </Group>
             </Group>
           ))}
         </Stack>
