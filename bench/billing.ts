@@ -147,7 +147,8 @@ export async function runBillingBench(opts: BillingBenchOptions): Promise<Billin
       await core.close();
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.CLINICDESK_BENCH_KEEP) log(`  kept the desk in ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

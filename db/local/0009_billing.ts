@@ -50,7 +50,7 @@ export const migration0009: Migration = {
         ${conventions}
       )`,
       `CREATE UNIQUE INDEX invoices_number ON invoices (number) WHERE number IS NOT NULL`,
-      `CREATE INDEX invoices_series ON invoices (series, financial_year, sequence)`,
+      `CREATE INDEX invoices_series ON invoices (clinic_id, series, financial_year, sequence)`,
       `CREATE INDEX invoices_issue_date ON invoices (issue_date, status)`,
       `CREATE INDEX invoices_created ON invoices (created_at)`,
       `CREATE INDEX invoices_patient ON invoices (patient_id, created_at)`,

@@ -196,6 +196,12 @@ describe('payments, credit notes and the day’s closing', () => {
     expect(bill.advanceAvailablePaise).toBe(100_000);
     const paid = await c.d.call('payments.record', { invoiceId: id, mode: 'advance', amountPaise: bill.totalPaise }, c.frontDesk);
     expect(paid).toMatchObject({ status: 'paid', advanceAvailablePaise: 100_000 - bill.totalPaise });
+    // Another patient's bill sees none of it.
+    const other = (await c.d.call('patients.register', { patient: { ...PATIENT, fullName: 'Sunita Deshpande', mobile: '9822012345', abhaNumber: '' } })).id;
+    const otherId = newId();
+    await c.d.call('invoices.saveDraft', { id: otherId, patientId: other, recipient: { name: 'Sunita Deshpande' }, lines: [line(c.dressing)] }, c.frontDesk);
+    expect((await c.d.call('invoices.issue', { id: otherId }, c.frontDesk)).advanceAvailablePaise).toBe(0);
+    expect((await c.d.fail('payments.record', { invoiceId: otherId, mode: 'advance', amountPaise: 100 }, c.frontDesk)).message).toMatch(/only ₹0.00 of advance/);
 
     const day = await c.d.call('dayClosing.get', { businessDate: '2026-11-25' }, c.frontDesk);
     expect(day.expected).toEqual({ cash: 100_000, card: 0, upi: 0, online: 0 });

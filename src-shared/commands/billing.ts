@@ -543,7 +543,7 @@ export async function advanceBalance(db: Db, patientId: string): Promise<number>
     .where('patient_id', '=', patientId)
     .where('deleted_at', 'is', null)
     // Written as the partial index payments_advance is, so both databases read only this patient's advances.
-    .where(sql<boolean>`kind = 'advance' OR mode = 'advance'`)
+    .where(sql<boolean>`(kind = 'advance' OR mode = 'advance')`)
     .execute();
   let balance = 0;
   for (const r of rows) {
