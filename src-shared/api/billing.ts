@@ -192,6 +192,8 @@ export interface OnlineRequest {
   reference: string;
   via: 'upi_qr' | 'link';
   imageUrl: string | null;
+  /** The QR image itself, fetched by the desk (the window may show only its own or data: images). */
+  imageDataUrl: string | null;
   shortUrl: string | null;
   expiresAt: string | null;
   amountPaise: number;

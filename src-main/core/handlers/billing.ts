@@ -612,6 +612,23 @@ export const billingHandlers: Pick<
   },
 };
 
+/**
+ * The QR code's image as a data: URL, for the window's CSP (no remote images). Null when it cannot be fetched
+ * (the screen then shows where to open it).
+ */
+async function imageAsDataUrl(url: string): Promise<string | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    const type = res.headers.get('content-type') ?? '';
+    if (!res.ok || !/^image\/(png|jpeg|gif|svg\+xml)/.test(type)) return null;
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (bytes.length > 1_000_000) return null;
+    return `data:${type.split(';')[0]};base64,${bytes.toString('base64')}`;
+  } catch {
+    return null;
+  }
+}
+
 /** Online payments: the desk asks the clinic server, which alone holds the Razorpay keys. */
 export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'payments.startOnline' | 'payments.checkOnline' | 'payments.sendRefund'> {
   return {
@@ -650,10 +667,10 @@ export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'paymen
       const userId = ctx.session!.userId;
       if (via === 'upi_qr') {
         const r = (await sync.serverCall(userId, '/v1/payments/razorpay/qr', { invoiceId, amountPaise })) as { id: string; imageUrl: string; closeBy: string | null };
-        return { reference: r.id, via, imageUrl: r.imageUrl, shortUrl: null, expiresAt: r.closeBy ?? null, amountPaise };
+        return { reference: r.id, via, imageUrl: r.imageUrl, imageDataUrl: await imageAsDataUrl(r.imageUrl), shortUrl: null, expiresAt: r.closeBy ?? null, amountPaise };
       }
       const r = (await sync.serverCall(userId, '/v1/payments/razorpay/link', { invoiceId, amountPaise })) as { id: string; shortUrl: string; expiresAt: string | null };
-      return { reference: r.id, via, imageUrl: null, shortUrl: r.shortUrl, expiresAt: r.expiresAt ?? null, amountPaise };
+      return { reference: r.id, via, imageUrl: null, imageDataUrl: null, shortUrl: r.shortUrl, expiresAt: r.expiresAt ?? null, amountPaise };
     },
 
     async 'payments.checkOnline'(ctx, { reference }) {

@@ -5,8 +5,9 @@ import { api, errorBody } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { money, parseRupees, rupeesInput } from '../../lib/billing';
 import { REQUIRED } from '../../lib/required';
+import { OnlinePaymentPanel } from './OnlinePaymentPanel';
 
-type DeskMode = (typeof DESK_PAYMENT_MODES)[number];
+type DeskMode = (typeof DESK_PAYMENT_MODES)[number] | 'online';
 
 /**
  * The ways money is taken at the desk, in the order offered. Each has its own panel below; an online mode
@@ -18,6 +19,7 @@ const MODES: Array<{ value: DeskMode; label: string; offered: (inv: Invoice) => 
   { value: 'card', label: 'Card', offered: () => true },
   { value: 'upi', label: 'UPI', offered: () => true },
   { value: 'advance', label: 'From advance', offered: (inv) => inv.advanceAvailablePaise > 0 },
+  { value: 'online', label: 'Razorpay (UPI QR / link)', offered: () => true },
 ];
 
 /** Take a payment on an issued bill: cash (with the change to give), card or UPI with a reference, or from the patient's advance. Several payments may settle one bill. */
@@ -38,6 +40,7 @@ export function PaymentDialog({ invoice, onClose, onDone }: { invoice: Invoice; 
   const submit = async () => {
     if (amountPaise === null || amountPaise === 0) return setError({ message: 'Enter the amount received.', fields: {} });
     if (tendered.trim() !== '' && tenderedPaise === null) return setError({ message: 'Enter the cash handed over in rupees, or leave it empty.', fields: {} });
+    if (mode === 'online') return; // recorded by the server once Razorpay confirms it (the panel waits for it)
     setBusy(true);
     setError(null);
     try {
@@ -79,6 +82,9 @@ export function PaymentDialog({ invoice, onClose, onDone }: { invoice: Invoice; 
       break;
     case 'upi':
       panel = <TextInput label="UPI reference" description="The transaction ID (UTR) shown on the patient's phone" value={reference} onChange={(e) => setReference(e.currentTarget.value)} autoComplete="off" />;
+      break;
+    case 'online':
+      panel = <OnlinePaymentPanel invoice={invoice} amountPaise={amountProblem === null ? amountPaise : null} onPaid={onDone} />;
       break;
     case 'advance':
       panel = (
@@ -130,9 +136,11 @@ export function PaymentDialog({ invoice, onClose, onDone }: { invoice: Invoice; 
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={busy} disabled={amountProblem !== null}>
-              Record payment
-            </Button>
+            {mode !== 'online' && (
+              <Button type="submit" loading={busy} disabled={amountProblem !== null}>
+                Record payment
+              </Button>
+            )}
           </Group>
         </Stack>
       </form>
