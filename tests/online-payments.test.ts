@@ -78,7 +78,11 @@ describe(`online payments through the clinic server (${kind})`, () => {
     const qr = await desk.call('payments.startOnline', { invoiceId: bill.id, amountPaise: 25_000, via: 'upi_qr' }, user);
     stub.payQr(qr.reference);
     expect((await desk.call('payments.checkOnline', { invoiceId: bill.id, reference: qr.reference }, user)).status).toBe('paid');
-    await until(async () => (await desk.call('invoices.get', { id: bill.id }, user)).status === 'paid', 'the bill paid on the desk');
+    // The bill's row and its payment's row arrive by separate shapes: wait for both.
+    await until(async () => {
+      const inv = await desk.call('invoices.get', { id: bill.id }, user);
+      return inv.status === 'paid' && inv.payments.some((p) => p.mode === 'online');
+    }, 'the bill paid online, on the desk');
     const admin = desk.adminToken;
     const note = await desk.call('invoices.creditNote', { invoiceId: bill.id, reason: 'Consultation not given', refundMode: 'online' }, admin);
     const due = (await desk.call('invoices.get', { id: bill.id }, admin)).payments.find((p) => p.kind === 'refund')!;

@@ -103,6 +103,36 @@ describe(`billing on two desks, offline and back (${kind})`, () => {
     expect(await b.call('invoices.get', { id }, userB)).toMatchObject({ status: 'paid', paidPaise: 60_000, payments: [expect.objectContaining({ mode: 'cash' })] });
   });
 
+  it('a bill the server refuses keeps its number used: the desk goes on after it, and no number is printed twice', async () => {
+    const p = await a.call('patients.register', { patient: { ...PATIENT, mobile: '9876505678' } }, userA);
+    await settled(a);
+    await until(() => readDesk(b, 'SELECT id FROM patients WHERE id = ?', p.id).length === 1, 'the patient on B');
+    // Both desks, offline, bill the same draft: B issues it first, then A (which had it too) issues it again.
+    const id = newId();
+    await a.call('invoices.saveDraft', { id, patientId: p.id, recipient: { name: PATIENT.fullName }, lines: [{ id: newId(), description: 'Dressing', sacHsn: '999312', kind: 'service', unit: 'visit', quantityMilli: 1000, unitPricePaise: 30_000, exempt: true }] }, userA);
+    await settled(a);
+    await until(() => readDesk(b, 'SELECT id FROM invoices WHERE id = ?', id).length === 1, 'the draft on B');
+    for (const w of world.desks) w.net.online = false;
+    const onB = await b.call('invoices.issue', { id }, userB);
+    const onA = await a.call('invoices.issue', { id }, userA);
+    world.desks[1]!.net.online = true;
+    await settled(b);
+    world.desks[0]!.net.online = true;
+    await settled(a);
+    const inbox = await a.call('inbox.list', { include: 'open' }, userA);
+    expect(inbox).toEqual([expect.objectContaining({ title: expect.stringMatching(/^Issue of bill/) })]);
+    // A's copy is B's document now; A's refused number stays used on A: its next bill takes the one after.
+    await until(async () => (await a.call('invoices.get', { id }, userA)).number === onB.number, 'B’s number for the bill on A');
+    const next = newId();
+    await a.call('invoices.saveDraft', { id: next, recipient: { name: 'Walk-in' }, lines: [{ id: newId(), description: 'Dressing', sacHsn: '999312', kind: 'service', unit: 'visit', quantityMilli: 1000, unitPricePaise: 10_000, exempt: true }] }, userA);
+    const after = await a.call('invoices.issue', { id: next }, userA);
+    const seq = (n: string) => Number(n.split('/')[2]);
+    expect(seq(after.number!)).toBe(seq(onA.number!) + 1);
+    await settled(a);
+    expect(await world.t.central.db.selectFrom('invoices').select('id').where('number', '=', after.number!).execute()).toHaveLength(1);
+    expect(await world.t.central.db.selectFrom('invoices').select('id').where('number', '=', onA.number!).execute()).toHaveLength(0);
+  });
+
   it('the server keeps an issued document locked against any writer, and never takes an online payment from a desk', async () => {
     const issued = await world.t.central.db.selectFrom('invoices').select(['id', 'total_paise']).where('status', '=', 'paid').limit(1).executeTakeFirstOrThrow();
     await expect(sql`UPDATE invoices SET total_paise = total_paise + 100 WHERE id = ${issued.id}`.execute(world.t.central.db)).rejects.toThrow(/issued document cannot be changed/);

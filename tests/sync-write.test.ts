@@ -52,7 +52,11 @@ describe(`desks writing offline converge through the server (${kind})`, () => {
     expect(central.status).toBe('confirmed');
     // A's copy carries the server's row_version (the after-image), so it is no longer "never seen".
     expect(one<{ row_version: number }>(a, 'SELECT row_version FROM appointments WHERE id = ?', booked.id).row_version).toBe(central.row_version);
-    const onB = await until(async () => (await b.call('appointments.day', { date: tomorrow }, deskB)).doctors[0]!.slots[0]!.appointments[0], 'the booking on B');
+    // The appointment and its patient come by separate shapes: wait until B has both.
+    const onB = await until(async () => {
+      const appt = (await b.call('appointments.day', { date: tomorrow }, deskB)).doctors[0]!.slots[0]!.appointments[0];
+      return appt?.patientName === PATIENT.fullName ? appt : undefined;
+    }, 'the booking and its patient on B');
     expect(onB).toMatchObject({ id: booked.id, patientName: PATIENT.fullName, status: 'confirmed' });
     // The transitions the desk wrote are the server's rows (same ids).
     const transitions = await t.central.db.selectFrom('appointment_transitions').select('id').where('appointment_id', '=', booked.id).orderBy('id').execute();

@@ -109,6 +109,7 @@ export const migration0007: Migration = {
         discount_approved_by  text,
         ${conventions},
         CHECK ((status = 'draft' OR status = 'discarded') = (number IS NULL)),
+        CHECK (paid_paise >= 0 AND credited_paise >= 0),
         UNIQUE (clinic_id, number),
         UNIQUE (clinic_id, series, financial_year, sequence),
         FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
@@ -198,7 +199,15 @@ export const migration0007: Migration = {
           NEW.exempt_paise IS DISTINCT FROM OLD.exempt_paise OR NEW.cgst_paise IS DISTINCT FROM OLD.cgst_paise OR
           NEW.sgst_paise IS DISTINCT FROM OLD.sgst_paise OR NEW.igst_paise IS DISTINCT FROM OLD.igst_paise OR
           NEW.recipient_name IS DISTINCT FROM OLD.recipient_name OR NEW.recipient_gstin IS DISTINCT FROM OLD.recipient_gstin OR
-          NEW.issue_date IS DISTINCT FROM OLD.issue_date OR NEW.supplier IS DISTINCT FROM OLD.supplier OR NEW.deleted_at IS NOT NULL
+          NEW.issue_date IS DISTINCT FROM OLD.issue_date OR NEW.supplier IS DISTINCT FROM OLD.supplier OR NEW.deleted_at IS NOT NULL OR
+          NEW.recipient_address IS DISTINCT FROM OLD.recipient_address OR NEW.recipient_state_code IS DISTINCT FROM OLD.recipient_state_code OR
+          NEW.round_off_paise IS DISTINCT FROM OLD.round_off_paise OR NEW.series IS DISTINCT FROM OLD.series OR
+          NEW.financial_year IS DISTINCT FROM OLD.financial_year OR NEW.sequence IS DISTINCT FROM OLD.sequence OR
+          NEW.issued_at IS DISTINCT FROM OLD.issued_at OR NEW.issued_by IS DISTINCT FROM OLD.issued_by OR
+          NEW.rounding IS DISTINCT FROM OLD.rounding OR NEW.reason IS DISTINCT FROM OLD.reason OR
+          NEW.original_id IS DISTINCT FROM OLD.original_id OR NEW.discount_approved_by IS DISTINCT FROM OLD.discount_approved_by OR
+          NEW.patient_id IS DISTINCT FROM OLD.patient_id OR NEW.group_id IS DISTINCT FROM OLD.group_id OR
+          NEW.status = 'draft'
         ) THEN
           RAISE EXCEPTION 'An issued document cannot be changed (invoice %).', OLD.id USING ERRCODE = 'check_violation';
         END IF;
@@ -206,6 +215,27 @@ export const migration0007: Migration = {
       END
       $$`,
       `CREATE TRIGGER invoices_locked BEFORE UPDATE ON invoices FOR EACH ROW EXECUTE FUNCTION clinicdesk_invoice_locked()`,
+      // Money recorded stays as recorded (only a refund due becoming paid out, and its reference, may change);
+      // a closed day is never reopened by an edit.
+      `CREATE FUNCTION clinicdesk_payment_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.amount_paise IS DISTINCT FROM OLD.amount_paise OR NEW.mode IS DISTINCT FROM OLD.mode OR NEW.kind IS DISTINCT FROM OLD.kind OR
+           NEW.invoice_id IS DISTINCT FROM OLD.invoice_id OR NEW.business_date IS DISTINCT FROM OLD.business_date OR
+           NEW.desk_series IS DISTINCT FROM OLD.desk_series OR NEW.received_by IS DISTINCT FROM OLD.received_by OR
+           NEW.received_at IS DISTINCT FROM OLD.received_at OR NEW.deleted_at IS NOT NULL OR
+           (OLD.status = 'recorded' AND NEW.status IS DISTINCT FROM OLD.status) THEN
+          RAISE EXCEPTION 'A recorded payment cannot be changed (payment %).', OLD.id USING ERRCODE = 'check_violation';
+        END IF;
+        RETURN NEW;
+      END
+      $$`,
+      `CREATE TRIGGER payments_locked BEFORE UPDATE ON payments FOR EACH ROW EXECUTE FUNCTION clinicdesk_payment_locked()`,
+      `CREATE FUNCTION clinicdesk_day_closing_locked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'A closed day cannot be changed.' USING ERRCODE = 'check_violation';
+      END
+      $$`,
+      `CREATE TRIGGER day_closings_locked BEFORE UPDATE ON day_closings FOR EACH ROW EXECUTE FUNCTION clinicdesk_day_closing_locked()`,
       // Lines are written while their document is a draft (a credit note too is built as a draft, then issued).
       `CREATE FUNCTION clinicdesk_invoice_line_locked() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE s text;

@@ -53,6 +53,7 @@ export const migration0009: Migration = {
       `CREATE INDEX invoices_series ON invoices (clinic_id, series, financial_year, sequence)`,
       `CREATE INDEX invoices_issue_date ON invoices (issue_date, status)`,
       `CREATE INDEX invoices_created ON invoices (created_at)`,
+      `CREATE INDEX invoices_status ON invoices (status, created_at)`,
       `CREATE INDEX invoices_patient ON invoices (patient_id, created_at)`,
       `CREATE INDEX invoices_appointment ON invoices (appointment_id) WHERE appointment_id IS NOT NULL`,
       `CREATE INDEX invoices_original ON invoices (original_id) WHERE original_id IS NOT NULL`,
@@ -84,6 +85,8 @@ export const migration0009: Migration = {
         ${conventions}
       )`,
       `CREATE INDEX day_closings_day ON day_closings (business_date, desk_series, user_id)`,
+      // Local only: the last number this desk gave per series and year, kept when the server refuses a document.
+      `CREATE TABLE document_counters (series TEXT NOT NULL, financial_year TEXT NOT NULL, last INTEGER NOT NULL, PRIMARY KEY (series, financial_year))`,
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
   },

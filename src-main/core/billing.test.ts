@@ -167,6 +167,12 @@ describe('payments, credit notes and the day’s closing', () => {
     // More cash went out than came in: the net count is below zero, and the day still closes.
     const closed = await c.d.call('dayClosing.close', { businessDate: '2026-11-25', counted: day.expected }, c.accounts);
     expect(closed.closed).toMatchObject({ differencePaise: 0 });
+    // Once closed, no more cash goes out of this drawer for this user today: a refund is refused too.
+    const again = newId();
+    await c.d.call('invoices.saveDraft', { id: again, recipient: { name: 'Walk-in' }, lines: [line(c.dressing)] }, c.accounts);
+    await c.d.call('invoices.issue', { id: again }, c.accounts);
+    await c.d.call('payments.record', { invoiceId: again, mode: 'upi', amountPaise: 11_800, reference: 'UTR 1' }, c.frontDesk);
+    expect((await c.d.fail('invoices.creditNote', { invoiceId: again, reason: 'Returned', refundMode: 'cash' }, c.accounts)).message).toMatch(/already closed today/);
   });
 
   it('credit notes line by line: each line once, and the last one nets the document to zero to the paisa', async () => {
@@ -210,6 +216,11 @@ describe('payments, credit notes and the day’s closing', () => {
     const closed = await c.d.call('dayClosing.close', { ...short, reason: 'Gave ₹10 short change by mistake' }, c.frontDesk);
     expect(closed.closed).toMatchObject({ differencePaise: -1000, reason: 'Gave ₹10 short change by mistake' });
     expect((await c.d.fail('dayClosing.close', { ...short, reason: 'again' }, c.frontDesk)).message).toMatch(/already closed/);
+    // Cash short and card over by the same amount do not cancel out: the accountant must say why.
+    await c.d.call('payments.advance', { patientId: c.patientId, mode: 'card', amountPaise: 5_000 }, c.accounts);
+    const evened = { businessDate: '2026-11-25', counted: { cash: 0, card: 5_000 + 1_000, upi: 0, online: 0 } };
+    await c.d.call('payments.advance', { patientId: c.patientId, mode: 'cash', amountPaise: 1_000 }, c.accounts);
+    expect((await c.d.fail('dayClosing.close', evened, c.accounts)).message).toMatch(/Write down why/);
     expect((await c.d.fail('payments.advance', { patientId: c.patientId, mode: 'cash', amountPaise: 500 }, c.frontDesk)).message).toMatch(/already closed today/);
     // Another user at this PC still takes money.
     await c.d.call('payments.advance', { patientId: c.patientId, mode: 'cash', amountPaise: 500 }, c.accounts);

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { MethodArgs, MethodName, MethodOutput } from '../../src-shared/api/contract';
 import type { ClinicInfo } from '../../src-shared/api/types';
 import {
@@ -164,6 +164,20 @@ class DeskWriter implements RowWriter {
     }
     await this.#trx.insertInto(table).values(values as never).execute();
     this.#note(table, (row as { id: string }).id);
+    if (table === 'invoices') await this.#countDocument(values);
+  }
+
+  /**
+   * Every number this desk gives a document is remembered (document_counters, local): if the server refuses the
+   * document and its row goes back to a draft, the number stays used, so it is never given to another.
+   */
+  async #countDocument(values: Record<string, unknown>) {
+    if (typeof values.sequence !== 'number' || typeof values.series !== 'string' || typeof values.financial_year !== 'string') return;
+    await this.#trx
+      .insertInto('document_counters')
+      .values({ series: values.series, financial_year: values.financial_year, last: values.sequence })
+      .onConflict((oc) => oc.columns(['series', 'financial_year']).doUpdateSet({ last: sql`max(last, excluded.last)` }))
+      .execute();
   }
 
   async update<T extends ShapeName>(table: T, id: string, changes: Partial<NewRow<T>>): Promise<void> {
@@ -175,6 +189,7 @@ class DeskWriter implements RowWriter {
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 0) throw notFound('record');
     this.#note(table, id);
+    if (table === 'invoices') await this.#countDocument(changes as Record<string, unknown>);
   }
 
   #note(table: ShapeName, id: string) {
@@ -190,7 +205,7 @@ export async function runMutation<N extends MutationName>(
   ctx: CoreDeps & { session: Session | null },
   name: N,
   /** The arguments, or a function that makes them inside the command's transaction (a number from a series, say). */
-  args: MutationArgs<N> | ((trx: Transaction<LocalDatabase>) => Promise<MutationArgs<N>>),
+  args: MutationArgs<N> | ((trx: Transaction<LocalDatabase>, now: string) => Promise<MutationArgs<N>>),
   actor?: { userId: string; clinicId: string; role: 'system' },
 ): Promise<unknown> {
   const who = actor ?? (ctx.session ? { userId: ctx.session.userId, clinicId: ctx.session.clinicId, role: ctx.session.role } : null);
@@ -220,7 +235,7 @@ export async function runMutation<N extends MutationName>(
         batched: false,
         ...nothingUnstored,
       };
-      const resolved = typeof args === 'function' ? await args(trx) : args;
+      const resolved = typeof args === 'function' ? await (args as (trx: Transaction<LocalDatabase>, now: string) => Promise<MutationArgs<N>>)(trx, now) : args;
       const out = await runSharedMutation(env, name, resolved);
       return { ...out, mutationArgs: resolved, ids, rows: writer.rows };
     },

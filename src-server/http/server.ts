@@ -202,6 +202,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   /** The device, and the desk user it acts for, who must be an active administrator of the device's clinic. */
+  /** Refunds of one credit note run one after another in this server (a second finds the first's refund). */
+  const refundsRunning = new Map<string, Promise<unknown>>();
+  async function oneRefundAtATime<T>(creditNoteId: string, run: () => Promise<T>): Promise<T> {
+    const before = refundsRunning.get(creditNoteId) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(run);
+    refundsRunning.set(creditNoteId, mine);
+    try {
+      return await mine;
+    } finally {
+      if (refundsRunning.get(creditNoteId) === mine) refundsRunning.delete(creditNoteId);
+    }
+  }
+
   async function adminDevice(ctx: RequestContext): Promise<{ device: DevicesTable; userId: string }> {
     const dev = await device(ctx);
     const userId = String(ctx.req.headers[USER_HEADER] ?? '').trim();
@@ -463,11 +476,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       name: 'razorpay.refund',
       handler: (ctx) =>
         withRazorpay(ctx, refundRequest, async (rzp, dev, input) => {
-          await assertRefundable(db, dev.clinic_id, input.creditNoteId, input.razorpayPaymentId, input.amountPaise);
+          // Money going back: only for a signed-in accounts user or administrator of the clinic (named by the desk).
+          const userId = String(ctx.req.headers[USER_HEADER] ?? '').trim();
+          const user = isUuid(userId) ? await db.selectFrom('staff').select(['role', 'active']).where('id', '=', userId).where('clinic_id', '=', dev.clinic_id).where('deleted_at', 'is', null).executeTakeFirst() : undefined;
+          if (!user || user.active !== 1 || !['admin', 'accounts'].includes(user.role)) {
+            throw new ApiError({ code: 'permission', reason: 'not_accounts', message: 'Only accounts or an administrator, signed in on this desk, can send a refund.' });
+          }
+          return oneRefundAtATime(input.creditNoteId, async () => {
+            await assertRefundable(db, dev.clinic_id, input.creditNoteId, input.razorpayPaymentId, input.amountPaise);
           const refund = await rzp.refund({ clinicId: dev.clinic_id, ...input });
           // Razorpay has it: the credit note's refund, due until now, is paid out (synced to every desk).
           await recordRefundSent(db, dev.clinic_id, { creditNoteId: input.creditNoteId, razorpayPaymentId: refund.razorpayPaymentId, razorpayRefundId: refund.refundId, amountPaise: refund.amountPaise }, clock);
-          return refund;
+            return refund;
+          });
         }),
     },
     {

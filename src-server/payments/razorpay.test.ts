@@ -105,6 +105,7 @@ describe.each(BACKENDS)('Razorpay payments through the sync server on %s', (kind
   let adminA: string;
   let deskA: string;
   let deskB: string;
+  let adminB: string;
   const config = (over: Partial<RazorpayConfig> = {}): RazorpayConfig => ({
     keyId: KEY_ID,
     keySecret: KEY_SECRET,
@@ -119,7 +120,7 @@ describe.each(BACKENDS)('Razorpay payments through the sync server on %s', (kind
     stub = await new RazorpayStub({ keyId: KEY_ID, keySecret: KEY_SECRET, webhookSecret: WEBHOOK_SECRET }).start();
     const now = new Date();
     ({ clinicId: clinicA, adminId: adminA } = await createClinic(t.central.db, clinicInput('Sunrise Clinic'), { now, scrypt: TEST_SCRYPT }));
-    ({ clinicId: clinicB } = await createClinic(t.central.db, clinicInput('Lotus Clinic', { displayName: 'Vikram Shah', username: 'vikram' }), { now, additional: true, scrypt: TEST_SCRYPT }));
+    ({ clinicId: clinicB, adminId: adminB } = await createClinic(t.central.db, clinicInput('Lotus Clinic', { displayName: 'Vikram Shah', username: 'vikram' }), { now, additional: true, scrypt: TEST_SCRYPT }));
     sink = new WatchedSink(billingPaymentSink(t.central.db));
     server = await startServer({ central: t.central, log: jsonLogger((l) => logLines.push(l), 'debug'), port: 0, razorpay: config(), paymentSink: sink });
     deskA = await enrol(clinicA);
@@ -138,10 +139,13 @@ describe.each(BACKENDS)('Razorpay payments through the sync server on %s', (kind
     return ((await res.json()) as { credential: string }).credential;
   }
 
-  async function call(path: string, body: unknown, opts: { credential?: string | null; base?: string } = {}): Promise<Reply> {
+  async function call(path: string, body: unknown, opts: { credential?: string | null; base?: string; user?: string | null } = {}): Promise<Reply> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     const credential = opts.credential === undefined ? deskA : opts.credential;
     if (credential) headers.authorization = `Bearer ${credential}`;
+    // The signed-in user the desk names (refunds need accounts or an administrator): that clinic's admin.
+    const user = opts.user === undefined ? (credential === deskB ? adminB : adminA) : opts.user;
+    if (user) headers['clinicdesk-user'] = user;
     const res = await fetch((opts.base ?? server.url) + path, { method: 'POST', headers, body: JSON.stringify(body) });
     const text = await res.text();
     bodies.push(text);
@@ -587,6 +591,10 @@ describe.each(BACKENDS)('Razorpay payments through the sync server on %s', (kind
     expect(await state(invoiceId)).toEqual({ status: 'partially_paid', paid_paise: 100_000 });
     const creditNoteId = await insertCreditNote(t.central.db, clinicA, invoiceId, 40_000);
     expect(await creditNoteRefund(t.central.db, creditNoteId)).toMatchObject({ status: 'refund_due', amount_paise: 40_000 });
+    // Money goes back only for a signed-in accounts user or administrator the desk names; Razorpay is not asked otherwise.
+    const nobody = await call('/v1/payments/razorpay/refund', { razorpayPaymentId: payment.id, amountPaise: 40_000, creditNoteId }, { user: null });
+    expect(nobody).toMatchObject({ status: 403, body: { error: { reason: 'not_accounts' } } });
+    expect(stub.calls('POST', new RegExp(`^/v1/payments/${payment.id}/refund$`))).toEqual([]);
     const reply = await call('/v1/payments/razorpay/refund', { razorpayPaymentId: payment.id, amountPaise: 40_000, creditNoteId });
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body).toEqual({ refundId: expect.stringMatching(/^rfnd_/), razorpayPaymentId: payment.id, amountPaise: 40_000, status: 'pending' });

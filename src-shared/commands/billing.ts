@@ -302,7 +302,8 @@ export async function saveDraft(env: CommandEnv, args: z.output<typeof saveDraft
     if (!p) throw notFound('patient');
   }
   if (args.appointmentId) {
-    const a = await env.db.selectFrom('appointments').select(['id', 'patient_id']).where('id', '=', args.appointmentId).where('clinic_id', '=', env.who.clinicId).executeTakeFirst();
+    // (A walk-in made in the same batch is not stored yet on the server: look there first.)
+    const a = env.unstored('appointments', args.appointmentId) ?? (await env.db.selectFrom('appointments').select(['id', 'patient_id']).where('id', '=', args.appointmentId).where('clinic_id', '=', env.who.clinicId).executeTakeFirst());
     if (!a) throw notFound('appointment');
     if (args.patientId && a.patient_id !== args.patientId) throw new ApiError({ code: 'validation', reason: 'visit_patient', message: 'This visit is another patient’s.' });
     const billed = await env.db
@@ -426,24 +427,54 @@ export async function nextSequence(db: Db, clinicId: string, series: string, fy:
  * Issue takes the desk's next number(s) with it: `sequence` (and, when a registered recipient's bill splits into
  * a tax invoice and a bill of supply, `splitId` for the second document, numbered sequence + 1).
  */
+export const issuePlan = z.object({
+  /** The GST rate of each line, as the desk applied it (the catalogue's rate in force on the day of issue). */
+  rates: z.record(z.string(), z.number().int().min(0).max(10_000)),
+  /** The supplier's particulars and the rounding rule printed on the document (the tax profile then in force). */
+  supplier: z.string().max(4000),
+  rounding: z.enum(['nearest_rupee', 'none']),
+  /** The total(s) the desk printed, all documents together. */
+  totalPaise: z.number().int(),
+});
+export type IssuePlan = z.output<typeof issuePlan>;
+
 export const issueArgs = z.object({
   id: idField('Invoice'),
   sequence: z.number().int().min(1),
   splitId: idField('Bill of supply').nullable().default(null),
+  /**
+   * What the desk issued: the server issues exactly that (not its own catalogue's or tax profile's state, which
+   * may have moved while the desk was offline) after checking it, or refuses. Absent only from older desks.
+   */
+  plan: issuePlan.nullable().default(null),
 });
+
+/** What issuing a draft today would print: the rates in force, the tax profile, the total. The desk sends it with the issue. */
+export async function planIssue(db: Db, clinicId: string, invoiceId: string, date: string): Promise<IssuePlan> {
+  const lines = await db.selectFrom('invoice_lines').selectAll().where('invoice_id', '=', invoiceId).where('deleted_at', 'is', null).orderBy('position').execute();
+  const profile = await loadBillingProfile(db, clinicId);
+  const rates: Record<string, number> = {};
+  const taxedLines: TaxedLine[] = [];
+  for (const l of lines) {
+    let rate = Number(l.rate_bp);
+    if (l.item_id && l.exempt !== 1) rate = (await rateOn(db, l.item_id, date)) ?? rate;
+    rates[l.id] = l.exempt === 1 ? 0 : rate;
+    taxedLines.push(taxed(() => taxLine(taxInput({ ...l, rate_bp: rates[l.id]! }), profile.supplier.stateCode)));
+  }
+  const row = await db.selectFrom('invoices').select('recipient_gstin').where('id', '=', invoiceId).executeTakeFirst();
+  const docs = taxedLines.length ? documentsFor(taxedLines, (row?.recipient_gstin ?? null) !== null) : [];
+  const totalPaise = docs.reduce((sum, d) => sum + totalsColumns(d.lines.map((i) => taxedLines[i]!), profile.rounding).total_paise, 0);
+  return { rates, supplier: JSON.stringify(profile.supplier), rounding: profile.rounding, totalPaise };
+}
 
 async function takeNumber(env: CommandEnv, series: string, date: string, sequence: number): Promise<{ series: string; financial_year: string; sequence: number; number: string }> {
   const fy = financialYear(date);
   const number = documentNumber(series, date, sequence);
-  // Numbers are never reused or skipped: a number must be the next of its series, and not already used.
+  // A number is never used twice: it must come after every number of its series. (The desk takes the next one,
+  // so numbers run on without gaps; a document the server refuses keeps its number used on the desk — printed,
+  // perhaps — and the series goes on after it, the refusal shown in Needs attention.)
   const next = await nextSequence(env.db, env.who.clinicId, series, fy);
-  if (sequence !== next) {
-    throw new ApiError({
-      code: 'conflict',
-      reason: 'number_sequence',
-      message: sequence < next ? `Document number ${number} has already been used.` : `Document number ${number} would leave a gap after ${documentNumber(series, date, next - 1 || 1)}.`,
-    });
-  }
+  if (sequence < next) throw new ApiError({ code: 'conflict', reason: 'number_used', message: `Document number ${number} has already been used.` });
   return { series, financial_year: fy, sequence, number };
 }
 
@@ -451,18 +482,31 @@ export async function issueInvoice(env: CommandEnv, args: z.output<typeof issueA
   const row = await loadInvoice(env, args.id);
   if (row.doc_type === 'credit_note') throw new ApiError({ code: 'conflict', reason: 'credit_note', message: 'A credit note is issued when it is raised.' });
   const lines = await loadLines(env, args.id);
-  const profile = await billingProfile(env);
   const date = businessDate(env);
-  // Rates are read again for the day of issue (a catalogue item's rate may have changed since the draft).
+  // What the desk printed (or, from an older desk, today's catalogue and profile as this side has them).
+  const plan = args.plan ?? (await planIssue(env.db, env.who.clinicId, args.id, date));
+  let supplierState: string;
+  try {
+    supplierState = String((JSON.parse(plan.supplier) as { stateCode?: unknown }).stateCode ?? '');
+  } catch {
+    supplierState = '';
+  }
+  if (!/^\d{2}$/.test(supplierState)) throw new ApiError({ code: 'validation', reason: 'bad_plan', message: 'The bill’s supplier details could not be read.' });
   const taxedLines: TaxedLine[] = [];
   const lineRows: ShapeRow<'invoice_lines'>[] = [];
   for (const l of lines) {
-    let rate = Number(l.rate_bp);
-    if (l.item_id && l.exempt !== 1) rate = (await rateOn(env.db, l.item_id, date)) ?? rate;
-    const updated = { ...l, rate_bp: l.exempt === 1 ? 0 : rate };
+    const rate = l.exempt === 1 ? 0 : plan.rates[l.id];
+    if (rate === undefined) throw new ApiError({ code: 'conflict', reason: 'bill_changed', message: 'This bill was changed at another desk before it was issued here, so it was not issued. Open it again and issue it.' });
+    // A catalogue item's rate must be one the catalogue has had in force by the day of issue.
+    if (l.item_id && l.exempt !== 1 && rate !== Number(l.rate_bp)) {
+      const known = await env.db.selectFrom('catalogue_rates').select('id').where('item_id', '=', l.item_id).where('rate_bp', '=', rate).where('effective_from', '<=', date).where('deleted_at', 'is', null).executeTakeFirst();
+      if (!known) throw new ApiError({ code: 'conflict', reason: 'rate_unknown', message: `The GST rate used for “${l.description}” is not one the catalogue has for it.` });
+    }
+    const updated = { ...l, rate_bp: rate };
     lineRows.push(updated);
-    taxedLines.push(taxed(() => taxLine(taxInput(updated), profile.supplier.stateCode)));
+    taxedLines.push(taxed(() => taxLine(taxInput(updated), supplierState)));
   }
+  const profile = { rounding: plan.rounding as RoundingRule };
   const docs = documentsFor(
     taxedLines.map((t) => ({ exempt: t.exempt })),
     row.recipient_gstin !== null,
@@ -476,10 +520,13 @@ export async function issueInvoice(env: CommandEnv, args: z.output<typeof issueA
   const status = decide(row.status, { ...invoiceContext({ ...row, total_paise: firstTotals.total_paise }, lines.length), paidPaise: 0, creditedPaise: 0 }, { type: 'invoice.issue', ...actor(env) });
   if (docs.length > 1 && !args.splitId) throw new ApiError({ code: 'validation', reason: 'split', message: 'This bill becomes two documents; ask again from the bill screen.' });
   const series = env.device.invoiceSeries;
-  const supplier = JSON.stringify(profile.supplier);
+  const supplier = plan.supplier;
   const split = docs.length > 1 ? { doc: docs[1]!, id: args.splitId! } : null;
   const issued = { issue_date: date, issued_at: env.now, issued_by: env.who.userId, supplier, rounding, group_id: split ? args.id : null, machine_version: INVOICE_MACHINE_VERSION };
   const splitTotals = split ? totalsColumns(split.doc.lines.map((i) => taxedLines[i]!), rounding) : null;
+  if (firstTotals.total_paise + (splitTotals?.total_paise ?? 0) !== plan.totalPaise) {
+    throw new ApiError({ code: 'conflict', reason: 'bill_changed', message: 'This bill was changed at another desk before it was issued here, so it was not issued. Open it again and issue it.' });
+  }
   if (split) {
     // A registered recipient with taxable and exempt lines: a tax invoice and a bill of supply, numbered in
     // turn. The second document is made as a draft, its lines moved to it, and both issued.
@@ -811,6 +858,7 @@ export async function raiseCreditNote(env: CommandEnv, args: z.output<typeof cre
   const refund = Math.max(0, paid - owedAfter);
   let paidAfter = paid;
   if (refund > 0) {
+    if (args.refundMode !== 'online') await refuseIfClosed(env, date);
     if (!args.refundMode || !args.refundId) throw new ApiError({ code: 'validation', reason: 'refund_mode', message: `₹${(refund / 100).toFixed(2)} was paid and must go back. Choose how it is refunded.`, fields: { refundMode: 'Choose how the money goes back.' } });
     await env.write.insert('payments', {
       id: args.refundId,
@@ -860,7 +908,8 @@ export async function expectedByMode(db: Db, clinicId: string, deskSeries: strin
     .execute();
   const out = { ...EMPTY_BY_MODE };
   for (const r of rows) {
-    if (r.mode === 'advance') continue; // no money changes hands
+    // No money changes hands for an advance used; online money goes through Razorpay, not this drawer or terminal.
+    if (r.mode === 'advance' || r.mode === 'online') continue;
     const mode = r.mode as keyof ByMode;
     out[mode] += (r.kind === 'refund' ? -1 : 1) * Number(r.amount_paise);
   }
@@ -881,8 +930,10 @@ export async function closeDay(env: CommandEnv, args: z.output<typeof closeDayAr
   if (already) throw new ApiError({ code: 'conflict', reason: 'day_closed', message: 'This day is already closed for you at this PC. A closed day is locked.' });
   if (args.businessDate > businessDate(env)) throw new ApiError({ code: 'validation', reason: 'future', message: 'A day can be closed only once it has begun.' });
   const expected = await expectedByMode(env.db, env.who.clinicId, env.device.invoiceSeries, env.who.userId, args.businessDate);
-  const difference = (Object.keys(EMPTY_BY_MODE) as Array<keyof ByMode>).reduce((s, m) => s + (args.counted[m] - expected[m]), 0);
-  if (difference !== 0 && !args.reason) {
+  const modes = Object.keys(EMPTY_BY_MODE) as Array<keyof ByMode>;
+  const difference = modes.reduce((s, m) => s + (args.counted[m] - expected[m]), 0);
+  // Each mode on its own: cash short and card over do not cancel out.
+  if (modes.some((m) => args.counted[m] !== expected[m]) && !args.reason) {
     throw new ApiError({ code: 'validation', reason: 'difference', message: 'What you counted differs from what the bills say. Write down why before closing.', fields: { reason: 'Say why the amounts differ.' } });
   }
   await env.write.insert('day_closings', {

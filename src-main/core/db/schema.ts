@@ -219,6 +219,13 @@ export type InvoiceLinesTable = Synced<'invoice_lines'>;
 export type PaymentsTable = Synced<'payments'>;
 export type DayClosingsTable = Synced<'day_closings'>;
 
+/** The last number this desk gave in each series and financial year (local: survives a refused document). */
+export interface DocumentCountersTable {
+  series: string;
+  financial_year: string;
+  last: number;
+}
+
 export interface SyncConnectionTable {
   singleton: Generated<number>;
   server_url: string;
@@ -273,6 +280,7 @@ export interface LocalDatabase {
   invoice_lines: InvoiceLinesTable;
   payments: PaymentsTable;
   day_closings: DayClosingsTable;
+  document_counters: DocumentCountersTable;
   device: DeviceTable;
   clinics: ClinicsTable;
   staff: StaffTable;

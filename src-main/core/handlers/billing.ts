@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { ApiError, notFound } from '../../../src-shared/errors';
 import {
   DEFAULT_DISCOUNT_LIMITS,
@@ -29,6 +29,7 @@ import {
   loadBillingProfile,
   nextSequence,
   parseLimits,
+  planIssue,
   rateOn,
 } from '../../../src-shared/commands/billing';
 import type { Role } from '../../../src-shared/roles';
@@ -392,6 +393,12 @@ export async function gstSummary(db: Kysely<LocalDatabase>, month: string): Prom
   };
 }
 
+/** This desk's next number in a series: after every document it holds and every number it has given. */
+async function deskNextSequence(trx: Transaction<LocalDatabase>, clinicId: string, series: string, fy: string): Promise<number> {
+  const given = await trx.selectFrom('document_counters').select('last').where('series', '=', series).where('financial_year', '=', fy).executeTakeFirst();
+  return Math.max(await nextSequence(syncedDb(trx), clinicId, series, fy), (given?.last ?? 0) + 1);
+}
+
 /** The consultation line of a visit: the doctor's fee from their profile, an exempt health-care service (SAC 999312). */
 async function visitLines(ctx: CallContext, doctorId: string, date: string) {
   const doctor = await ctx.db
@@ -471,8 +478,9 @@ export const billingHandlers: Pick<
       .select(['i.id', 'i.doc_type', 'i.status', 'i.number', 'i.series', 'i.issue_date', 'i.created_at', 'i.patient_id', 'i.recipient_name', 'i.total_paise', 'i.paid_paise', 'i.credited_paise', 'i.original_id'])
       .where('i.clinic_id', '=', clinicOf(ctx))
       .where('i.deleted_at', 'is', null);
-    if (f.from) q = q.where(sql<string>`coalesce(i.issue_date, substr(i.created_at, 1, 10))`, '>=', f.from);
-    if (f.to) q = q.where(sql<string>`coalesce(i.issue_date, substr(i.created_at, 1, 10))`, '<=', f.to);
+    // Dates are the documents' dates (indexed); a draft has none, so a date range lists issued documents only.
+    if (f.from) q = q.where('i.issue_date', '>=', f.from);
+    if (f.to) q = q.where('i.issue_date', '<=', f.to);
     if (f.status === 'unpaid') q = q.where('i.status', 'in', ['issued', 'partially_paid']);
     else if (f.status) q = q.where('i.status', '=', f.status);
     else q = q.where('i.status', '!=', 'discarded');
@@ -563,17 +571,31 @@ export const billingHandlers: Pick<
 
   async 'invoices.issue'(ctx, { id }) {
     const series = await deskInvoiceSeries(ctx.db);
-    const fy = financialYear(await todayHere(ctx));
-    // The next number of this PC's series, taken inside the command's transaction (so two issues never share one).
-    await runMutation(ctx, 'invoices.issue', async (trx) => ({ id, sequence: await nextSequence(syncedDb(trx), clinicOf(ctx), series, fy), splitId: newId() }));
+    const tz = (await ctx.clinic())?.timezone ?? DEFAULT_TIMEZONE;
+    // Inside the command's transaction, at the command's instant: this PC's next number (never one it gave
+    // before) and what the bill will print, which the server then issues as it is.
+    await runMutation(ctx, 'invoices.issue', async (trx, now) => {
+      const date = todayIn(tz, new Date(now));
+      return {
+        id,
+        sequence: await deskNextSequence(trx, clinicOf(ctx), series, financialYear(date)),
+        splitId: newId(),
+        plan: await planIssue(syncedDb(trx), clinicOf(ctx), id, date),
+      };
+    });
     return loadInvoiceView(ctx, id);
   },
 
   async 'invoices.creditNote'(ctx, input) {
     const series = creditNoteSeries(await deskInvoiceSeries(ctx.db));
-    const fy = financialYear(await todayHere(ctx));
+    const tz = (await ctx.clinic())?.timezone ?? DEFAULT_TIMEZONE;
     const id = newId();
-    await runMutation(ctx, 'invoices.creditNote', async (trx) => ({ ...input, id, sequence: await nextSequence(syncedDb(trx), clinicOf(ctx), series, fy), refundId: newId() }));
+    await runMutation(ctx, 'invoices.creditNote', async (trx, now) => ({
+      ...input,
+      id,
+      sequence: await deskNextSequence(trx, clinicOf(ctx), series, financialYear(todayIn(tz, new Date(now)))),
+      refundId: newId(),
+    }));
     return loadInvoiceView(ctx, id);
   },
 
@@ -645,7 +667,9 @@ export function onlinePaymentHandlers(sync: SyncManager): Pick<Handlers, 'paymen
         .where('mode', '=', 'online')
         .where('status', '=', 'recorded')
         .where('razorpay_payment_id', 'is not', null)
+        .orderBy('received_at')
         .execute();
+      if (online.length === 0) throw new ApiError({ code: 'conflict', reason: 'online_payment_not_here', message: 'The online payment has not reached this PC yet. Try again in a moment.' });
       // One refund per credit note, from one online payment of the bill that covers it.
       const from = online.find((p) => Number(p.amount_paise) >= Number(due.amount_paise));
       if (!from) throw new ApiError({ code: 'conflict', reason: 'no_online_payment', message: 'No single online payment of this bill covers the refund. Give it back in cash, card or UPI instead.' });

@@ -98,7 +98,8 @@ export function docLabel(i: Pick<InvoiceSummary, 'docType' | 'status'>): string 
 /** Turns rows into CSV text (quotes where needed, CRLF line ends as spreadsheets expect). */
 export function toCsv(rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
   const cell = (v: string | number) => {
-    const s = String(v);
+    // Text that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text; numbers stay numbers.
+    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) && !/^-?\d+(\.\d+)?$/.test(v) ? `'${v}` : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';

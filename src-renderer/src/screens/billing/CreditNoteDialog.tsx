@@ -28,7 +28,12 @@ export function CreditNoteDialog({ invoice, onClose, onDone }: { invoice: Invoic
   const creditable = invoice.totalPaise - invoice.creditedPaise;
   const amount = scope === 'whole' ? creditable : invoice.lines.filter((l) => chosen.includes(l.id)).reduce((s, l) => s + l.totalPaise, 0);
   const owedAfter = creditable - amount;
+  // An estimate for the words below (a credit note's own round-off may move it by paise): the server works out
+  // the refund; whenever anything was paid, how it goes back is asked.
   const refund = Math.max(0, invoice.paidPaise - owedAfter);
+  const paidOnline = invoice.payments.some((p) => p.kind === 'payment' && p.mode === 'online' && p.status === 'recorded');
+  const refundModes = paidOnline ? [...REFUND_MODES, { value: 'online', label: 'Back through Razorpay (online)' }] : REFUND_MODES;
+  const asksRefund = invoice.paidPaise > 0;
 
   const submit = async () => {
     if (scope === 'lines' && chosen.length === 0) return setError({ message: 'Choose the lines to credit.', fields: {} });
@@ -39,8 +44,8 @@ export function CreditNoteDialog({ invoice, onClose, onDone }: { invoice: Invoic
         invoiceId: invoice.id,
         lineIds: scope === 'whole' ? null : chosen,
         reason,
-        refundMode: refund > 0 ? (refundMode as 'cash' | 'card' | 'upi' | null) : null,
-        refundReference: refund > 0 ? refundReference : null,
+        refundMode: asksRefund ? (refundMode as 'cash' | 'card' | 'upi' | 'online' | null) : null,
+        refundReference: asksRefund ? refundReference : null,
       });
       onDone(note);
     } catch (e) {
@@ -86,13 +91,13 @@ export function CreditNoteDialog({ invoice, onClose, onDone }: { invoice: Invoic
             </Checkbox.Group>
           )}
           <Textarea label="Reason" {...REQUIRED} description="Printed on the credit note" autosize minRows={2} value={reason} onChange={(e) => setReason(e.currentTarget.value)} error={error?.fields.reason} data-autofocus />
-          {refund > 0 && (
+          {asksRefund && (
             <>
               <Text size="sm" data-testid="refund-amount">
-                {money(refund)} was paid and goes back to the {invoice.patientId ? 'patient' : 'customer'}.
+                {refund > 0 ? `${money(refund)} was paid and goes back to the ${invoice.patientId ? 'patient' : 'customer'}.` : 'If any money has to go back, it goes back this way.'}
               </Text>
               <Group grow align="flex-start">
-                <Select label="Refund by" {...REQUIRED} data={REFUND_MODES} value={refundMode} onChange={setRefundMode} error={error?.fields.refundMode} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
+                <Select label="Refund by" {...REQUIRED} data={refundModes} value={refundMode} onChange={setRefundMode} error={error?.fields.refundMode} allowDeselect={false} comboboxProps={{ withinPortal: true }} />
                 <TextInput label="Refund reference" description="Optional: reversal or UPI reference" value={refundReference} onChange={(e) => setRefundReference(e.currentTarget.value)} autoComplete="off" />
               </Group>
             </>

@@ -7,10 +7,11 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { DOC_TYPE_LABELS, PAYMENT_MODE_LABELS, type Invoice } from '../../../../src-shared/api/billing';
 import { formatDisplayInstant } from '../../../../src-shared/dates';
 import { newId } from '../../../../src-shared/ids';
-import { errorBody } from '../../api/client';
+import { api, errorBody } from '../../api/client';
 import { billingKeys, useInvoice, useTaxProfile } from '../../api/billing';
 import { usePatient } from '../../api/queries';
 import { useSession } from '../../app/auth';
+import { useCan } from '../../app/Guard';
 import { PageHeader } from '../../components/PageHeader';
 import { displayDate } from '../../lib/format';
 import { formatQuantity, money, rateLabel, stateWithCode, STATUS_COLORS, STATUS_LABELS } from '../../lib/billing';
@@ -35,6 +36,34 @@ function Loading() {
 }
 
 /** An issued document (or a draft this role may not edit): read-only, with its payments and exactly the actions allowed now. */
+/** A refund due through Razorpay: the clinic server asks Razorpay to send it; the payment row updates as it syncs. */
+function SendRefundButton({ creditNoteId }: { creditNoteId: string }) {
+  const can = useCan();
+  const [busy, setBusy] = useState(false);
+  if (!can('payments.sendRefund')) return null;
+  return (
+    <Button
+      size="xs"
+      variant="light"
+      color="grape"
+      loading={busy}
+      onClick={async () => {
+        setBusy(true);
+        try {
+          await api.call('payments.sendRefund', { creditNoteId });
+          notifications.show({ color: 'teal', title: 'Refund sent', message: 'Razorpay has the refund; it shows as paid out once the server’s record reaches this PC.' });
+        } catch (e) {
+          notifications.show({ color: 'red', title: 'Refund not sent', message: errorBody(e).message });
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      Send refund
+    </Button>
+  );
+}
+
 function InvoiceView({ invoice }: { invoice: Invoice }) {
   const session = useSession();
   const navigate = useNavigate();
@@ -230,6 +259,7 @@ function InvoiceView({ invoice }: { invoice: Invoice }) {
                     </Table.Td>
                     <Table.Td>{p.receivedByName ?? '—'}</Table.Td>
                     <Table.Td>
+                      {p.kind === 'refund' && p.mode === 'online' && p.status === 'refund_due' && p.creditNoteId && <SendRefundButton creditNoteId={p.creditNoteId} />}
                       {p.kind === 'payment' && (
                         <Button size="xs" variant="subtle" leftSection={<IconReceipt size={14} />} onClick={() => void navigate(`/print/receipt/${invoice.id}/${p.id}?print=1`)} aria-label={`Print receipt for ${money(p.amountPaise)} ${PAYMENT_MODE_LABELS[p.mode]}`}>
                           Receipt
