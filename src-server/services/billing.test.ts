@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src-shared/ids';
 import { BACKENDS, clinicInput, freshDatabase, TEST_SCRYPT, type TestDatabase } from '../test/backends';
+import { insertIssuedBill } from '../test/billing-rows';
 import { createClinic } from './clinics';
 import { billingPaymentSink } from './billing';
 
@@ -19,54 +19,7 @@ describe.each(BACKENDS)('online payments recorded by the server (%s)', (kind) =>
   }, 60_000);
   afterAll(async () => t?.dispose());
 
-  async function issuedBill(totalPaise: number): Promise<string> {
-    const id = newId();
-    const now = new Date().toISOString();
-    const n = Math.floor(Math.random() * 90_000) + 1;
-    await t.central.db
-      .insertInto('invoices')
-      .values({
-        id,
-        clinic_id: clinicId,
-        doc_type: 'bill_of_supply',
-        status: 'issued',
-        machine_version: 1,
-        series: 'FD1',
-        financial_year: '2627',
-        sequence: n,
-        number: `FD1/2627/${String(n).padStart(5, '0')}`,
-        issue_date: '2026-11-25',
-        issued_at: now,
-        issued_by: null,
-        patient_id: null,
-        recipient_name: 'Walk-in',
-        recipient_address: null,
-        recipient_state_code: null,
-        recipient_gstin: null,
-        appointment_id: null,
-        original_id: null,
-        group_id: null,
-        reason: null,
-        supplier: '{}',
-        rounding: 'nearest_rupee',
-        taxable_paise: 0,
-        exempt_paise: totalPaise,
-        cgst_paise: 0,
-        sgst_paise: 0,
-        igst_paise: 0,
-        round_off_paise: 0,
-        total_paise: totalPaise,
-        paid_paise: 0,
-        credited_paise: 0,
-        discount_approved_by: null,
-        created_at: now,
-        updated_at: now,
-        updated_by: null,
-        deleted_at: null,
-      })
-      .execute();
-    return id;
-  }
+  const issuedBill = (totalPaise: number) => insertIssuedBill(t.central.db, clinicId, totalPaise);
 
   it('a payment confirmed five times at once is recorded once and settles the bill', async () => {
     const sink = billingPaymentSink(t.central.db);

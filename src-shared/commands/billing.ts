@@ -580,6 +580,28 @@ export async function issueInvoice(env: CommandEnv, args: z.output<typeof issueA
 
 // ---------------------------------------------------------------- payments
 
+/**
+ * Money in or out as a synced row: taken now, by the signed-in user, at this PC, on the clinic's day, recorded —
+ * unless the caller says otherwise.
+ */
+function paymentRow(
+  env: CommandEnv,
+  p: Pick<NewRow<'payments'>, 'id' | 'invoice_id' | 'patient_id' | 'kind' | 'mode' | 'amount_paise' | 'reference'> & Partial<NewRow<'payments'>>,
+): NewRow<'payments'> {
+  return {
+    tendered_paise: null,
+    razorpay_payment_id: null,
+    credit_note_id: null,
+    status: 'recorded',
+    received_at: env.now,
+    received_by: env.who.userId,
+    business_date: businessDate(env),
+    desk_series: env.device.invoiceSeries,
+    ...newConventions(env),
+    ...p,
+  };
+}
+
 export const recordPaymentArgs = recordPaymentInput.extend({ id: idField('Payment') });
 
 /** The patient's advance not yet used: advances paid in, less what paid bills from it. */
@@ -628,24 +650,10 @@ export async function recordPayment(env: CommandEnv, args: z.output<typeof recor
     if (available < args.amountPaise) throw new ApiError({ code: 'validation', reason: 'advance', message: `The patient has only ₹${(available / 100).toFixed(2)} of advance left.` });
   }
   const status = decide(row.status, invoiceContext(row, 1), { type: 'invoice.recordPayment', amountPaise: args.amountPaise, ...actor(env) });
-  await env.write.insert('payments', {
-    id: args.id,
-    invoice_id: row.id,
-    patient_id: row.patient_id,
-    kind: 'payment',
-    mode: args.mode,
-    amount_paise: args.amountPaise,
-    tendered_paise: args.mode === 'cash' ? args.tenderedPaise : null,
-    reference: args.reference,
-    razorpay_payment_id: null,
-    credit_note_id: null,
-    status: 'recorded',
-    received_at: env.now,
-    received_by: env.who.userId,
-    business_date: date,
-    desk_series: env.device.invoiceSeries,
-    ...newConventions(env),
-  });
+  await env.write.insert(
+    'payments',
+    paymentRow(env, { id: args.id, invoice_id: row.id, patient_id: row.patient_id, kind: 'payment', mode: args.mode, amount_paise: args.amountPaise, reference: args.reference, tendered_paise: args.mode === 'cash' ? args.tenderedPaise : null }),
+  );
   await env.write.update('invoices', row.id, { status, paid_paise: Number(row.paid_paise) + args.amountPaise, ...touched(env) });
   return { result: { id: args.id, status }, audit: [{ action: 'payment.record', entityType: 'invoice', entityId: row.id, changes: [] }], entities: ['billing'] };
 }
@@ -657,24 +665,7 @@ export async function recordAdvance(env: CommandEnv, args: z.output<typeof advan
   await refuseIfClosed(env, date);
   const p = await env.db.selectFrom('patients').select('id').where('id', '=', args.patientId).where('clinic_id', '=', env.who.clinicId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!p) throw notFound('patient');
-  await env.write.insert('payments', {
-    id: args.id,
-    invoice_id: null,
-    patient_id: args.patientId,
-    kind: 'advance',
-    mode: args.mode,
-    amount_paise: args.amountPaise,
-    tendered_paise: null,
-    reference: args.reference,
-    razorpay_payment_id: null,
-    credit_note_id: null,
-    status: 'recorded',
-    received_at: env.now,
-    received_by: env.who.userId,
-    business_date: date,
-    desk_series: env.device.invoiceSeries,
-    ...newConventions(env),
-  });
+  await env.write.insert('payments', paymentRow(env, { id: args.id, invoice_id: null, patient_id: args.patientId, kind: 'advance', mode: args.mode, amount_paise: args.amountPaise, reference: args.reference }));
   return { result: { id: args.id }, audit: [{ action: 'payment.advance', entityType: 'patient', entityId: args.patientId, changes: [] }], entities: ['billing'] };
 }
 
@@ -703,24 +694,23 @@ export async function recordOnlinePayment(env: CommandEnv, args: z.output<typeof
   const owed = Number(row.total_paise) - Number(row.credited_paise) - Number(row.paid_paise);
   const applies = ['issued', 'partially_paid'].includes(row.status) && args.amountPaise <= owed;
   const date = localClock(new Date(args.paidAt), env.clinic.timezone).today;
-  await env.write.insert('payments', {
-    id: args.id,
-    invoice_id: row.id,
-    patient_id: row.patient_id,
-    kind: 'payment',
-    mode: 'online',
-    amount_paise: args.amountPaise,
-    tendered_paise: null,
-    reference: args.method,
-    razorpay_payment_id: args.razorpayPaymentId,
-    credit_note_id: null,
-    status: applies ? 'recorded' : 'refund_due',
-    received_at: args.paidAt,
-    received_by: env.who.userId,
-    business_date: date,
-    desk_series: 'ONLINE',
-    ...newConventions(env),
-  });
+  await env.write.insert(
+    'payments',
+    paymentRow(env, {
+      id: args.id,
+      invoice_id: row.id,
+      patient_id: row.patient_id,
+      kind: 'payment',
+      mode: 'online',
+      amount_paise: args.amountPaise,
+      reference: args.method,
+      razorpay_payment_id: args.razorpayPaymentId,
+      status: applies ? 'recorded' : 'refund_due',
+      received_at: args.paidAt,
+      business_date: date,
+      desk_series: 'ONLINE',
+    }),
+  );
   if (applies) {
     const status = decide(row.status, invoiceContext(row, 1), { type: 'invoice.recordPayment', amountPaise: args.amountPaise, role: 'admin', userId: env.who.userId });
     await env.write.update('invoices', row.id, { status, paid_paise: Number(row.paid_paise) + args.amountPaise, ...touched(env) });
@@ -860,25 +850,21 @@ export async function raiseCreditNote(env: CommandEnv, args: z.output<typeof cre
   if (refund > 0) {
     if (args.refundMode !== 'online') await refuseIfClosed(env, date);
     if (!args.refundMode || !args.refundId) throw new ApiError({ code: 'validation', reason: 'refund_mode', message: `₹${(refund / 100).toFixed(2)} was paid and must go back. Choose how it is refunded.`, fields: { refundMode: 'Choose how the money goes back.' } });
-    await env.write.insert('payments', {
-      id: args.refundId,
-      invoice_id: original.id,
-      patient_id: original.patient_id,
-      kind: 'refund',
-      mode: args.refundMode,
-      amount_paise: refund,
-      tendered_paise: null,
-      reference: args.refundReference,
-      razorpay_payment_id: null,
-      credit_note_id: args.id,
-      // Money paid online goes back through Razorpay (the server's refunds); until then it is a refund due.
-      status: args.refundMode === 'online' ? 'refund_due' : 'recorded',
-      received_at: env.now,
-      received_by: env.who.userId,
-      business_date: date,
-      desk_series: env.device.invoiceSeries,
-      ...newConventions(env),
-    });
+    await env.write.insert(
+      'payments',
+      paymentRow(env, {
+        id: args.refundId,
+        invoice_id: original.id,
+        patient_id: original.patient_id,
+        kind: 'refund',
+        mode: args.refundMode,
+        amount_paise: refund,
+        reference: args.refundReference,
+        credit_note_id: args.id,
+        // Money paid online goes back through Razorpay (the server's refunds); until then it is a refund due.
+        status: args.refundMode === 'online' ? 'refund_due' : 'recorded',
+      }),
+    );
     paidAfter = paid - refund;
   }
   await env.write.update('invoices', original.id, { status, credited_paise: Number(original.credited_paise) + amount, paid_paise: paidAfter, ...touched(env) });
