@@ -96,6 +96,13 @@ describe('billing a visit', () => {
     expect(issued).toMatchObject({ totalPaise: 259600, roundOffPaise: 0 });
   });
 
+  it('a bill with no lines is not issued, and says why', async () => {
+    const c = await clinic();
+    const id = newId();
+    await c.d.call('invoices.saveDraft', { id, recipient: { name: 'Walk-in' }, lines: [] }, c.accounts);
+    expect(await c.d.fail('invoices.issue', { id }, c.accounts)).toMatchObject({ code: 'conflict', message: expect.stringMatching(/at least one line/) });
+  });
+
   it('goods dispatched to another state are inter-state: IGST', async () => {
     const c = await clinic();
     const id = newId();

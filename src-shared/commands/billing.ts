@@ -482,6 +482,8 @@ export async function issueInvoice(env: CommandEnv, args: z.output<typeof issueA
   const row = await loadInvoice(env, args.id);
   if (row.doc_type === 'credit_note') throw new ApiError({ code: 'conflict', reason: 'credit_note', message: 'A credit note is issued when it is raised.' });
   const lines = await loadLines(env, args.id);
+  // A bill without lines is the machine's refusal, in its words.
+  if (lines.length === 0) decide(row.status, invoiceContext(row, 0), { type: 'invoice.issue', ...actor(env) });
   const date = businessDate(env);
   // What the desk printed (or, from an older desk, today's catalogue and profile as this side has them).
   const plan = args.plan ?? (await planIssue(env.db, env.who.clinicId, args.id, date));
