@@ -111,7 +111,8 @@ describe(`billing on two desks, offline and back (${kind})`, () => {
     const id = newId();
     await a.call('invoices.saveDraft', { id, patientId: p.id, recipient: { name: PATIENT.fullName }, lines: [{ id: newId(), description: 'Dressing', sacHsn: '999312', kind: 'service', unit: 'visit', quantityMilli: 1000, unitPricePaise: 30_000, exempt: true }] }, userA);
     await settled(a);
-    await until(() => readDesk(b, 'SELECT id FROM invoices WHERE id = ?', id).length === 1, 'the draft on B');
+    // The draft and its lines come by separate shapes: wait for both.
+    await until(() => readDesk(b, 'SELECT id FROM invoice_lines WHERE invoice_id = ?', id).length === 1 && readDesk(b, 'SELECT id FROM invoices WHERE id = ?', id).length === 1, 'the draft and its line on B');
     for (const w of world.desks) w.net.online = false;
     const onB = await b.call('invoices.issue', { id }, userB);
     const onA = await a.call('invoices.issue', { id }, userA);
