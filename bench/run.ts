@@ -8,6 +8,8 @@
  *   npm run bench -- sync-initial               an empty desk's first sync of 200,000 patients + 1,000,000 appointments
  *                                               (PostgreSQL when DATABASE_URL is set, else PGlite) vs raw better-sqlite3 inserts
  *   npm run bench -- billing                    ≈300,000 invoices over two years on a desk: invoices.issue p95 and the month's GST summary
+ *   npm run bench -- consult                    a patient with 200 visits: opening the consult screen (visit + history timeline) p95,
+ *                                               and the note's autosave (notes.save) p95
  *   npm run bench -- sync-live                  desk A → server → desk B: 200 bookings 50 ms apart (propagation p50/p95), and
  *                                               1,000 bookings made offline (seconds from reconnect until desk B has them all)
  */
@@ -18,6 +20,7 @@ import { SCHEDULE_DEFAULTS, runScheduleBench } from './schedule';
 import { SYNC_INITIAL_DEFAULTS, runSyncInitialBench } from './sync-initial';
 import { SYNC_LIVE_DEFAULTS, runSyncLiveBench } from './sync-live';
 import { BILLING_DEFAULTS, runAndReport as runBillingBench } from './billing';
+import { CONSULT_DEFAULTS, runAndReport as runConsultBench } from './consult';
 
 const benchDir = path.dirname(fileURLToPath(import.meta.url));
 
@@ -152,6 +155,30 @@ const benches: Record<string, Bench> = {
         issues: Math.max(1, intArg(args, 'issues', d.issues)),
         summaries: Math.max(1, intArg(args, 'summaries', d.summaries)),
         resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'billing.json') : path.join(benchDir, '.data', `billing-${invoices}.json`),
+        log: (line) => console.log(line),
+      });
+    },
+  },
+  consult: {
+    description: "a consult-room desk with a 200-visit patient: the consult screen's data (visit + history timeline) p95 and the note's autosave p95",
+    async run(argv) {
+      const args = parseArgs(argv);
+      const known = new Set(['visits', 'others', 'opens', 'saves', 'seed', 'out']);
+      for (const k of args.keys()) if (!known.has(k)) throw new Error(`unknown option --${k} (known: ${[...known].map((x) => `--${x}`).join(', ')})`);
+      const d = CONSULT_DEFAULTS;
+      const visits = Math.max(2, intArg(args, 'visits', d.visits));
+      const others = intArg(args, 'others', d.others);
+      const seed = intArg(args, 'seed', d.seed);
+      const out = args.get('out');
+      const standard = visits === d.visits && others === d.others && seed === d.seed;
+      await runConsultBench({
+        ...d,
+        visits,
+        others,
+        seed,
+        opens: Math.max(1, intArg(args, 'opens', d.opens)),
+        saves: Math.max(1, intArg(args, 'saves', d.saves)),
+        resultsFile: typeof out === 'string' ? path.resolve(out) : standard ? path.join(benchDir, 'results', 'consult.json') : path.join(benchDir, '.data', `consult-${visits}.json`),
         log: (line) => console.log(line),
       });
     },

@@ -16,6 +16,9 @@ const ADMIN = ['admin'] as const satisfies readonly Role[];
 /** Who bills and takes money (small clinics bill at the front desk); crediting is narrower (the invoice machine). */
 const BILLING = ['admin', 'accounts', 'front_desk'] as const satisfies readonly Role[];
 const ACCOUNTS = ['admin', 'accounts'] as const satisfies readonly Role[];
+/** Clinical records: doctors write them; administrators may read them; front desk and accounts never. */
+const CLINICAL_READ = ['admin', 'doctor'] as const satisfies readonly Role[];
+const CLINICAL_WRITE = ['doctor'] as const satisfies readonly Role[];
 
 export const PERMISSIONS = {
   'setup.status': 'public',
@@ -52,7 +55,8 @@ export const PERMISSIONS = {
   'appointments.week': ['admin', 'front_desk', 'doctor'],
   'appointments.get': ['admin', 'front_desk', 'doctor'],
   'appointments.queue': ['admin', 'front_desk', 'doctor'],
-  'appointments.book': DESK,
+  // Doctors book their patients' follow-ups from the note.
+  'appointments.book': ['admin', 'front_desk', 'doctor'],
   'appointments.walkIn': DESK,
   // Which lifecycle events a role may send is the machine's decision (its guards), not this table's.
   'appointments.transition': ['admin', 'front_desk', 'doctor'],
@@ -86,6 +90,30 @@ export const PERMISSIONS = {
   'dayClosing.get': BILLING,
   'dayClosing.close': BILLING,
   'gst.summary': ACCOUNTS,
+  'consult.visit': CLINICAL_READ,
+  // Every role reads a patient's timeline; what it carries is filtered by role (src-shared/api/consult.ts).
+  'consult.history': ALL_STAFF,
+  'consult.searchDiagnoses': CLINICAL_READ,
+  'consult.templates': CLINICAL_WRITE,
+  'consult.saveTemplate': CLINICAL_WRITE,
+  'consult.removeTemplate': CLINICAL_WRITE,
+  // Who may save or sign a given note is the note machine's decision (treating or covering doctor).
+  'notes.save': CLINICAL_WRITE,
+  'notes.sign': CLINICAL_WRITE,
+  'notes.discard': CLINICAL_WRITE,
+  'prescriptions.save': CLINICAL_WRITE,
+  'prescriptions.revise': CLINICAL_WRITE,
+  'prescriptions.sign': CLINICAL_WRITE,
+  'prescriptions.last': CLINICAL_READ,
+  'prescriptions.print': CLINICAL_READ,
+  'allergies.save': CLINICAL_WRITE,
+  'allergies.remove': CLINICAL_WRITE,
+  'labs.order': CLINICAL_WRITE,
+  'labs.enterResult': CLINICAL_WRITE,
+  'labs.list': CLINICAL_READ,
+  'labs.trend': CLINICAL_READ,
+  'covers.list': CLINICAL_READ,
+  'covers.set': ADMIN,
   'devices.list': ADMIN,
   'devices.revoke': ADMIN,
   'devices.createEnrolmentCode': ADMIN,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { DB_FILE_NAME } from '../src-main/core/core';
 import { todayIn } from '../src-shared/dates';
-import { SHAPE_NAMES, shapeColumns, type ShapeName } from '../src-shared/sync/shapes';
+import { SHAPE_NAMES, shapeColumns, type ShapeName, type StationRole } from '../src-shared/sync/shapes';
 import { jsonLogger } from '../src-server/log';
 import { startServer, type RunningServer } from '../src-server/http/server';
 import { createSetupCode } from '../src-server/services/founding';
@@ -73,6 +73,8 @@ export async function openWorld(opts: {
   sessions?: { startMinutes: number; endMinutes: number; slotMinutes: number; capacity: number };
   /** More server options (Razorpay's keys, say). */
   server?: Partial<Parameters<typeof startServer>[0]>;
+  /** The station role of each desk after the first (the founding desk is the admin's); front desk by default. */
+  stations?: StationRole[];
 }): Promise<World> {
   const t = await freshDatabase(kind);
   const serverLog: string[] = [];
@@ -93,7 +95,7 @@ export async function openWorld(opts: {
   await first.call('sync.connect', { serverUrl: url, code: setup.code, deviceName: 'Reception 1' });
   desks.push({ desk: first, net: net0, frontDesk: frontDesk0, logs: log0.lines });
   for (let i = 1; i < opts.desks; i++) {
-    const { code } = await first.call('devices.createEnrolmentCode', { stationRole: 'front_desk' });
+    const { code } = await first.call('devices.createEnrolmentCode', { stationRole: opts.stations?.[i - 1] ?? 'front_desk' });
     const net = network();
     const logger = captureLogger();
     const desk = await openTestDesk({ dataDir: tempDir(), setup: false, logger, sync: { ...SYNC, fetch: net.fetch } });

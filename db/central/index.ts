@@ -7,6 +7,7 @@ import { migration0005 } from './0005_setup_codes';
 import { migration0006 } from './0006_mutations';
 import { migration0007 } from './0007_billing';
 import { migration0008 } from './0008_razorpay';
+import { migration0009 } from './0009_consultation';
 
 /** PostgreSQL migrations of the central sync server. Forward-only, in order: never edit one that has shipped, add the next. */
 export const centralMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const centralMigrations: Record<string, Migration> = {
   '0006_mutations': migration0006,
   '0007_billing': migration0007,
   '0008_razorpay': migration0008,
+  '0009_consultation': migration0009,
 };

@@ -8,6 +8,7 @@ import { migration0006 } from './0006_sync_deferred';
 import { migration0007 } from './0007_drop_appointments_day';
 import { migration0008 } from './0008_write_path';
 import { migration0009 } from './0009_billing';
+import { migration0010 } from './0010_consultation';
 
 /** Forward-only, in order. Never edit a migration that has shipped: add the next one. */
 export const localMigrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const localMigrations: Record<string, Migration> = {
   '0007_drop_appointments_day': migration0007,
   '0008_write_path': migration0008,
   '0009_billing': migration0009,
+  '0010_consultation': migration0010,
 };

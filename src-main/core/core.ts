@@ -21,6 +21,7 @@ import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments'
 import { syncHandlers } from './handlers/sync';
 import { inboxHandlers } from './handlers/inbox';
 import { billingHandlers, onlinePaymentHandlers } from './handlers/billing';
+import { consultHandlers } from './handlers/consult';
 import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
@@ -47,7 +48,7 @@ export interface ClinicCore {
   close(): Promise<void>;
 }
 
-const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers, inboxHandlers, billingHandlers] as const;
+const baseHandlers = [authHandlers, clinicHandlers, staffHandlers, patientHandlers, scheduleHandlers, appointmentHandlers, inboxHandlers, billingHandlers, consultHandlers] as const;
 
 export const DB_FILE_NAME = 'clinicdesk.sqlite';
 

@@ -28,6 +28,12 @@ export type InvoicesTable = SyncedTable<'invoices'>;
 export type InvoiceLinesTable = SyncedTable<'invoice_lines'>;
 export type PaymentsTable = SyncedTable<'payments'>;
 export type DayClosingsTable = SyncedTable<'day_closings'>;
+export type DoctorCoversTable = SyncedTable<'doctor_covers'>;
+export type NoteTemplatesTable = SyncedTable<'note_templates'>;
+export type AllergiesTable = SyncedTable<'allergies'>;
+export type ClinicalNotesTable = SyncedTable<'clinical_notes'>;
+export type PrescriptionsTable = SyncedTable<'prescriptions'>;
+export type LabResultsTable = SyncedTable<'lab_results'>;
 
 export interface ChangeLogTable {
   seq: number;
@@ -133,6 +139,12 @@ export interface CentralDatabase {
   invoice_lines: InvoiceLinesTable;
   payments: PaymentsTable;
   day_closings: DayClosingsTable;
+  doctor_covers: DoctorCoversTable;
+  note_templates: NoteTemplatesTable;
+  allergies: AllergiesTable;
+  clinical_notes: ClinicalNotesTable;
+  prescriptions: PrescriptionsTable;
+  lab_results: LabResultsTable;
   change_log: ChangeLogTable;
   enrolment_codes: EnrolmentCodesTable;
   devices: DevicesTable;

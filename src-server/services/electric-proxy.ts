@@ -5,7 +5,7 @@ import { ApiError } from '../../src-shared/errors';
 import { isUuid } from '../../src-shared/ids';
 import { isShapeName, shapeColumns } from '../../src-shared/sync/shapes';
 import type { DevicesTable } from '../db/schema';
-import { ClientGoneError, SHAPE_HEADER } from './shapes';
+import { assertStationReceives, ClientGoneError, SHAPE_HEADER } from './shapes';
 
 /**
  * Proxy mode of GET /v1/shape, for large deployments: a real Electric service
@@ -91,6 +91,7 @@ export class ElectricProxy {
     const table = params.get('table');
     if (!table) throw badRequest('table_missing', 'Say which table to read: the "table" parameter is missing.');
     if (!isShapeName(table)) throw badRequest('unknown_table', 'This server has no shape for that table. Check the desk and server versions.');
+    assertStationReceives(table, device.station_role);
     // The clinic id comes from our own database, but it is the one value put into an SQL expression:
     // refuse anything that is not exactly a UUID rather than trust it.
     if (!isUuid(device.clinic_id)) throw new Error('The device has a clinic id that is not a UUID');

@@ -15,7 +15,7 @@ import {
 } from '../../src-shared/commands';
 import { DEFAULT_TIMEZONE } from '../../src-shared/dates';
 import type { Role } from '../../src-shared/roles';
-import { SHAPE_NAMES, shapeColumns, type ShapeName } from '../../src-shared/sync/shapes';
+import { SHAPE_NAMES, shapeColumns, stationReceives, type ShapeName } from '../../src-shared/sync/shapes';
 import type { CentralDatabase, DevicesTable } from '../db/schema';
 
 /**
@@ -383,7 +383,7 @@ async function applyBatch(trx: Trx, device: DevicesTable, batch: Envelope[], sav
     const extra = m.rows.filter(([t, id]) => !written?.written.has(`${t}:${id}`));
     const current = await currentRows(trx, device.clinic_id, station, extra);
     if (written) {
-      for (const { table, row } of written.written.values()) (current.rows[table] ??= []).push(pick(row, table, station));
+      for (const { table, row } of written.written.values()) if (stationReceives(table, station)) (current.rows[table] ??= []).push(pick(row, table, station));
       results.push({ id: m.id, status: 'applied', ...current });
     } else {
       const body = o.refusal!.toBody();
@@ -437,6 +437,8 @@ async function currentRows(
       .where('clinic_id', '=', clinicId)
       .execute();
     const have = new Set(found.map((r) => r.id));
+    // A table this station does not receive is never sent to it (clinical records to a front desk PC).
+    if (!stationReceives(table, station)) continue;
     if (found.length) rows[table] = found.map((r) => pick(r, table, station));
     for (const id of ids) if (!have.has(id)) missing.push([table, id]);
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { ApiError } from '../../src-shared/errors';
-import { isShapeName, SHAPES, shapeColumns, type ShapeColumnType, type ShapeName, type ShapeTable, type StationRole } from '../../src-shared/sync/shapes';
+import { isShapeName, SHAPES, shapeColumns, stationReceives, type ShapeColumnType, type ShapeName, type ShapeTable, type StationRole } from '../../src-shared/sync/shapes';
 import type { CentralDb, Listener } from '../db/open';
 import type { CentralDatabase, DevicesTable } from '../db/schema';
 import { credentialRefused } from './devices';
@@ -131,6 +131,16 @@ interface ShapeDef {
   schema: string;
 }
 
+/**
+ * Refuses a shape its station does not receive: clinical records are served only to consult-room and admin PCs,
+ * whatever a desk asks for.
+ */
+export function assertStationReceives(table: ShapeName, station: StationRole): void {
+  if (!stationReceives(table, station)) {
+    throw new ApiError({ code: 'permission', reason: 'not_for_station', message: 'This PC’s station does not receive that table (clinical records go only to consult rooms and administrators).' });
+  }
+}
+
 const defs = new Map<string, ShapeDef>();
 function shapeDef(table: ShapeName, station: StationRole): ShapeDef {
   const key = `${table}/${station}`;
@@ -204,6 +214,7 @@ export class ShapeService {
   async serve(device: DevicesTable, q: ShapeQuery, signal?: AbortSignal): Promise<ShapeResponse> {
     if (!q.table) throw badRequest('table_missing', 'Say which table to read: the "table" parameter is missing.');
     if (!isShapeName(q.table)) throw badRequest('unknown_table', 'This server has no shape for that table. Check the desk and server versions.');
+    assertStationReceives(q.table, device.station_role);
     const pos = parseOffset(q.offset ?? '-1');
     if (!pos) throw badRequest('bad_offset', 'The "offset" parameter is not an offset of this server.');
     const shape = { clinicId: device.clinic_id, table: q.table, station: device.station_role, def: shapeDef(q.table, device.station_role) };

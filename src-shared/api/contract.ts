@@ -66,6 +66,28 @@ import {
   type TaxProfile,
 } from './billing';
 import { STATION_ROLES } from '../sync/shapes';
+import type { Icd10Entry } from '../clinical/icd10';
+import {
+  allergyInput,
+  coverInput,
+  enterResultInput,
+  historyInput,
+  orderLabsInput,
+  PRESCRIPTION_KINDS,
+  saveNoteInput,
+  savePrescriptionInput,
+  templateInput,
+  type Allergy,
+  type ConsultVisit,
+  type DoctorCover,
+  type LabResult,
+  type LabTrend,
+  type NoteRecord,
+  type NoteTemplate,
+  type PrescriptionPrint,
+  type PrescriptionRecord,
+  type TimelineEntry,
+} from './consult';
 
 /**
  * The ClinicApi: every thing the UI can do, as one typed contract. Each method has a zod input
@@ -417,6 +439,41 @@ export const clinicApi = {
   'dayClosing.get': query<DayClosingView>()(z.object({ businessDate: isoDate('Date') })),
   'dayClosing.close': command<DayClosingView>()(closeDayInput),
   'gst.summary': query<GstSummary>()(gstMonthInput),
+  // ---- consultation (issue 7) ----
+  /** Everything the consult screen shows for one visit: patient, allergies, note and addenda, prescriptions, labs. */
+  'consult.visit': query<ConsultVisit>()(z.object({ appointmentId: idField('Visit') })),
+  /** The patient's history, newest first; what each entry says depends on the reader's role. */
+  'consult.history': query<TimelineEntry[]>()(historyInput),
+  /** Diagnoses from the bundled ICD-10 list, by code or by words. */
+  'consult.searchDiagnoses': query<Icd10Entry[]>()(z.object({ query: z.string().trim().min(1, 'Type a code or a word.').max(80), limit: z.number().int().min(1).max(50).default(20) })),
+  /** The signed-in doctor's SOAP templates and quick phrases. */
+  'consult.templates': query<NoteTemplate[]>()(none),
+  'consult.saveTemplate': command<NoteTemplate>()(templateInput),
+  'consult.removeTemplate': command<{ removed: true }>()(z.object({ id: idField('Template') })),
+  /** Saves a draft note or addendum (autosave calls it every few seconds); creates it when no noteId is given. */
+  'notes.save': command<NoteRecord>()(saveNoteInput),
+  /** Signs a draft note or addendum, and with a note the visit's draft prescription and diet plan: locked from then on. */
+  'notes.sign': command<ConsultVisit>()(z.object({ noteId: idField('Note') })),
+  'notes.discard': command<NoteRecord>()(z.object({ noteId: idField('Note') })),
+  /** Saves the visit's draft prescription or diet plan (creates it when no id is given). */
+  'prescriptions.save': command<PrescriptionRecord>()(savePrescriptionInput),
+  /** A new draft version of a signed prescription or diet plan, to change it (the signed one stays as it was). */
+  'prescriptions.revise': command<PrescriptionRecord>()(z.object({ prescriptionId: idField('Prescription') })),
+  'prescriptions.sign': command<PrescriptionRecord>()(z.object({ prescriptionId: idField('Prescription') })),
+  /** The patient's last signed prescription (or diet plan), to repeat it. */
+  'prescriptions.last': query<{ prescription: PrescriptionRecord | null }>()(z.object({ patientId: idField('Patient'), kind: z.enum(PRESCRIPTION_KINDS).default('medication') })),
+  /** What the printed prescription carries: letterhead, doctor and registration number, patient, drugs. */
+  'prescriptions.print': query<PrescriptionPrint>()(z.object({ prescriptionId: idField('Prescription') })),
+  'allergies.save': command<Allergy[]>()(allergyInput),
+  'allergies.remove': command<Allergy[]>()(z.object({ id: idField('Allergy') })),
+  'labs.order': command<LabResult[]>()(orderLabsInput),
+  'labs.enterResult': command<LabResult>()(enterResultInput),
+  'labs.list': query<LabResult[]>()(z.object({ patientId: idField('Patient') })),
+  /** One test's values over time with its reference band; significant changes marked. */
+  'labs.trend': query<LabTrend>()(z.object({ patientId: idField('Patient'), testName: text('Test', 1, 120) })),
+  'covers.list': query<DoctorCover[]>()(none),
+  /** An administrator names a covering doctor, who may then sign the doctor's notes between the dates. */
+  'covers.set': command<DoctorCover>()(coverInput),
   'devices.list': query<EnrolledDeviceInfo[]>()(none),
   'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),
   'devices.createEnrolmentCode': command<EnrolmentCodeInfo>()(

@@ -15,6 +15,21 @@ import {
 } from './appointments';
 import type { CommandEnv, CommandOutput } from './env';
 import {
+  discardNote,
+  enterLabResult,
+  orderLabs,
+  removeAllergy,
+  removeTemplate,
+  revisePrescription,
+  saveAllergy,
+  saveNote,
+  savePrescription,
+  saveTemplate,
+  setCover,
+  signNote,
+  signPrescription,
+} from './consult';
+import {
   advanceArgs,
   closeDay,
   closeDayArgs,
@@ -115,6 +130,19 @@ export const MUTATIONS = {
   'payments.recordOnline': spec(onlinePaymentArgs, recordOnlinePayment),
   'payments.refundSent': spec(refundSentArgs, recordRefundSent),
   'dayClosing.close': spec(closeDayArgs, closeDay),
+  'consult.saveTemplate': spec(clinicApi['consult.saveTemplate'].input, saveTemplate),
+  'consult.removeTemplate': spec(clinicApi['consult.removeTemplate'].input, removeTemplate),
+  'notes.save': spec(clinicApi['notes.save'].input, saveNote),
+  'notes.sign': spec(clinicApi['notes.sign'].input, signNote),
+  'notes.discard': spec(clinicApi['notes.discard'].input, discardNote),
+  'prescriptions.save': spec(clinicApi['prescriptions.save'].input, savePrescription),
+  'prescriptions.revise': spec(clinicApi['prescriptions.revise'].input, revisePrescription),
+  'prescriptions.sign': spec(clinicApi['prescriptions.sign'].input, signPrescription),
+  'allergies.save': spec(clinicApi['allergies.save'].input, saveAllergy),
+  'allergies.remove': spec(clinicApi['allergies.remove'].input, removeAllergy),
+  'labs.order': spec(clinicApi['labs.order'].input, orderLabs),
+  'labs.enterResult': spec(clinicApi['labs.enterResult'].input, enterLabResult),
+  'covers.set': spec(clinicApi['covers.set'].input, setCover),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -30,7 +30,15 @@ export interface ShapeTable {
   columns: Readonly<Record<string, ShapeColumn>>;
   /** Columns withheld from a station role. */
   withheldFrom?: Partial<Record<StationRole, readonly string[]>>;
+  /** The only station roles that receive this table at all (every station when absent). */
+  stations?: readonly StationRole[];
 }
+
+/**
+ * Clinical records (issue 7) reach only consult-room and admin PCs: front desk and accounts stations never
+ * receive note text, diagnoses, prescriptions or lab values — not a column of them.
+ */
+const CLINICAL_STATIONS = ['doctor', 'admin'] as const satisfies readonly StationRole[];
 
 // Literal types (not ShapeColumn) so that ShapeRow below can read each column's type and nullability.
 // (Overloads, not a type parameter: SHAPES' `satisfies` would otherwise widen notNull to boolean.)
@@ -335,6 +343,104 @@ export const SHAPES = {
       ...CONVENTIONS,
     },
   },
+  // Consultation (issue 7). A visit is the appointment once checked in (walk-ins are appointments too).
+  /** Who covers for whom: a covering doctor may sign the doctor's notes between the two dates (inclusive). */
+  doctor_covers: {
+    columns: { id: t(), doctor_id: t(), covering_doctor_id: t(), from_date: date(), to_date: date(), ...CONVENTIONS },
+  },
+  /** A doctor's SOAP templates and quick phrases (`body` is JSON: the four SOAP texts, or one phrase). */
+  note_templates: {
+    columns: { id: t(), doctor_id: t(), kind: t(), name: t(), body: t(), active: i4(), ...CONVENTIONS },
+    stations: CLINICAL_STATIONS,
+  },
+  /** Recorded allergies (a prescribed drug matching one is warned about). */
+  allergies: {
+    columns: { id: t(), patient_id: t(), substance: t(), reaction: t(false), severity: t(), ...CONVENTIONS },
+    stations: CLINICAL_STATIONS,
+  },
+  /**
+   * SOAP notes and their addenda. Signed means locked: `content_hash` is the SHA-256 of the signed content
+   * (src-shared/clinical/hash.ts), and the server's trigger refuses any change to a signed row.
+   * `vitals` and `diagnoses` are JSON (src-shared/api/consult.ts says their form).
+   */
+  clinical_notes: {
+    columns: {
+      id: t(),
+      patient_id: t(),
+      appointment_id: t(),
+      doctor_id: t(),
+      author_id: t(),
+      kind: t(),
+      parent_id: t(false),
+      status: t(),
+      machine_version: i4(),
+      subjective: t(false),
+      objective: t(false),
+      assessment: t(false),
+      plan: t(false),
+      vitals: t(false),
+      diagnoses: t(),
+      follow_up_date: date(false),
+      follow_up_appointment_id: t(false),
+      signed_by: t(false),
+      signed_at: ts(false),
+      content_hash: t(false),
+      ...CONVENTIONS,
+    },
+    stations: CLINICAL_STATIONS,
+  },
+  /**
+   * Prescriptions and diet plans (`kind`), versioned: a change after signing is a new row with the next
+   * `version` and `supersedes_id` naming the one it replaces. `items` is JSON (src-shared/api/consult.ts).
+   */
+  prescriptions: {
+    columns: {
+      id: t(),
+      patient_id: t(),
+      appointment_id: t(),
+      note_id: t(false),
+      doctor_id: t(),
+      author_id: t(),
+      kind: t(),
+      version: i4(),
+      supersedes_id: t(false),
+      status: t(),
+      machine_version: i4(),
+      items: t(),
+      advice: t(false),
+      print_hindi: i4(),
+      signed_by: t(false),
+      signed_at: ts(false),
+      content_hash: t(false),
+      ...CONVENTIONS,
+    },
+    stations: CLINICAL_STATIONS,
+  },
+  /** Tests ordered and their results: values are decimal text as the report gives them; `abnormal` is computed from the range. */
+  lab_results: {
+    columns: {
+      id: t(),
+      patient_id: t(),
+      appointment_id: t(false),
+      test_code: t(false),
+      test_name: t(),
+      status: t(),
+      ordered_by: t(),
+      ordered_at: ts(),
+      value: t(false),
+      unit: t(false),
+      ref_low: t(false),
+      ref_high: t(false),
+      abnormal: t(false),
+      collected_on: date(false),
+      report_ref: t(false),
+      remarks: t(false),
+      resulted_by: t(false),
+      resulted_at: ts(false),
+      ...CONVENTIONS,
+    },
+    stations: CLINICAL_STATIONS,
+  },
 } as const satisfies Record<string, ShapeTable>;
 
 export type ShapeName = keyof typeof SHAPES;
@@ -342,6 +448,17 @@ export const SHAPE_NAMES = Object.keys(SHAPES) as ShapeName[];
 
 export function isShapeName(value: string): value is ShapeName {
   return Object.prototype.hasOwnProperty.call(SHAPES, value);
+}
+
+/** Does a station of this role receive this table at all? (Clinical tables go only to consult rooms and admins.) */
+export function stationReceives(table: ShapeName, station: StationRole): boolean {
+  const shape: ShapeTable = SHAPES[table];
+  return !shape.stations || shape.stations.includes(station);
+}
+
+/** The tables a station receives, in dependency order. */
+export function stationShapes(station: StationRole): ShapeName[] {
+  return SHAPE_NAMES.filter((table) => stationReceives(table, station));
 }
 
 /** The columns of a shape a station receives, in declaration order (`id` first). */
@@ -369,3 +486,6 @@ export type ShapeRow<T extends ShapeName> = {
     ? ShapeValue<(typeof SHAPES)[T]['columns'][K]>
     : ShapeValue<(typeof SHAPES)[T]['columns'][K]> | null;
 };
+
+/** The clinical tables: received by consult-room and admin stations only. */
+export const CLINICAL_TABLES: readonly ShapeName[] = SHAPE_NAMES.filter((table) => !stationReceives(table, 'front_desk'));

@@ -218,6 +218,13 @@ export type InvoicesTable = Synced<'invoices'>;
 export type InvoiceLinesTable = Synced<'invoice_lines'>;
 export type PaymentsTable = Synced<'payments'>;
 export type DayClosingsTable = Synced<'day_closings'>;
+/** The consultation tables (migration 0010): exactly their shapes' columns. */
+export type DoctorCoversTable = Synced<'doctor_covers'>;
+export type NoteTemplatesTable = Synced<'note_templates'>;
+export type AllergiesTable = Synced<'allergies'>;
+export type ClinicalNotesTable = Synced<'clinical_notes'>;
+export type PrescriptionsTable = Synced<'prescriptions'>;
+export type LabResultsTable = Synced<'lab_results'>;
 
 /** The last number this desk gave in each series and financial year (local: survives a refused document). */
 export interface DocumentCountersTable {
@@ -280,6 +287,12 @@ export interface LocalDatabase {
   invoice_lines: InvoiceLinesTable;
   payments: PaymentsTable;
   day_closings: DayClosingsTable;
+  doctor_covers: DoctorCoversTable;
+  note_templates: NoteTemplatesTable;
+  allergies: AllergiesTable;
+  clinical_notes: ClinicalNotesTable;
+  prescriptions: PrescriptionsTable;
+  lab_results: LabResultsTable;
   document_counters: DocumentCountersTable;
   device: DeviceTable;
   clinics: ClinicsTable;
@@ -326,4 +339,10 @@ export const DESK_HOLDS_SHAPES: Record<ShapeName, true> = {
   invoice_lines: true satisfies HoldsShape<InvoiceLinesTable, 'invoice_lines'>,
   payments: true satisfies HoldsShape<PaymentsTable, 'payments'>,
   day_closings: true satisfies HoldsShape<DayClosingsTable, 'day_closings'>,
+  doctor_covers: true satisfies HoldsShape<DoctorCoversTable, 'doctor_covers'>,
+  note_templates: true satisfies HoldsShape<NoteTemplatesTable, 'note_templates'>,
+  allergies: true satisfies HoldsShape<AllergiesTable, 'allergies'>,
+  clinical_notes: true satisfies HoldsShape<ClinicalNotesTable, 'clinical_notes'>,
+  prescriptions: true satisfies HoldsShape<PrescriptionsTable, 'prescriptions'>,
+  lab_results: true satisfies HoldsShape<LabResultsTable, 'lab_results'>,
 };

@@ -59,6 +59,12 @@ export const SHAPE_ENTITIES: Record<ShapeName, string[]> = {
   invoice_lines: ['billing'],
   payments: ['billing'],
   day_closings: ['billing'],
+  doctor_covers: ['consult'],
+  note_templates: ['consult'],
+  allergies: ['consult'],
+  clinical_notes: ['consult'],
+  prescriptions: ['consult'],
+  lab_results: ['consult'],
 };
 
 /**

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import { BackoffDefaults, FetchError, ShapeStream, type Message, type Offset, type Row } from '@electric-sql/client';
-import { SHAPE_NAMES, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
+import { stationShapes, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
 import type { SyncShapeStatus, SyncState, SyncStatus } from '../../../src-shared/api/types';
 import type { LocalDatabase, SyncConnection } from '../db/schema';
 import type { Logger } from '../log';
@@ -85,11 +85,11 @@ export class SyncClient {
   async start(): Promise<void> {
     // Appliers prepare statements and make sure each shape has its sync_shapes row: under the connection lock.
     await this.#opts.db.connection().execute(async () => {
-      for (const name of SHAPE_NAMES) {
+      for (const name of stationShapes(this.#conn.station_role)) {
         if (!this.#appliers.has(name)) this.#appliers.set(name, new ShapeApplier(this.#opts.sqlite, name, this.#conn.station_role));
       }
     });
-    for (const name of SHAPE_NAMES) {
+    for (const name of stationShapes(this.#conn.station_role)) {
       const run: ShapeRun = { name, stream: null, controller: null, upToDate: false, failing: false, restartTimer: null, savedAt: null, refetching: false, upToDateAt: null };
       this.#runs.set(name, run);
       this.#startStream(run);
@@ -112,7 +112,7 @@ export class SyncClient {
       },
       onRevoked: () => this.#revoke(),
     });
-    this.#opts.log.log('info', 'sync.started', { shapes: SHAPE_NAMES.length, station: this.#conn.station_role });
+    this.#opts.log.log('info', 'sync.started', { shapes: this.#runs.size, station: this.#conn.station_role });
     this.#statusMaybeChanged();
     this.#pusher.kick();
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EnrolledDeviceInfo, EnrolmentCodeInfo, SyncJoinResult, SyncStatus } from '../../../src-shared/api/types';
 import { ApiError } from '../../../src-shared/errors';
 import { isValidSeriesPrefix } from '../../../src-shared/mrn';
-import { SHAPE_NAMES, shapeColumns, STATION_ROLES, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
+import { SHAPE_NAMES, shapeColumns, stationShapes, STATION_ROLES, type ShapeName, type StationRole } from '../../../src-shared/sync/shapes';
 import type { ChangeEvent } from '../context';
 import type { LocalDatabase, SyncConnection } from '../db/schema';
 import type { Logger } from '../log';
@@ -392,12 +392,13 @@ export class SyncManager {
     }
     const rows = await db.selectFrom('sync_shapes').selectAll().execute();
     const byName = new Map(rows.map((r) => [r.name, r]));
-    const shapes = SHAPE_NAMES.map((name) => ({
+    const received = stationShapes(conn.station_role);
+    const shapes = received.map((name) => ({
       name,
       rows: byName.get(name)?.rows_applied ?? 0,
       upToDate: this.#client?.upToDate(name) ?? false,
     }));
-    const stamps = SHAPE_NAMES.map((n) => {
+    const stamps = received.map((n) => {
       const saved = byName.get(n)?.up_to_date_at ?? null;
       const seen = this.#client?.upToDateAt(n) ?? null;
       return saved && seen ? (saved > seen ? saved : seen) : (saved ?? seen);

@@ -1,0 +1,404 @@
+import type { ConsultVisit, LabTrend, PrescriptionPrint, PrescriptionRecord, TimelineEntry, TimelineKind, Diagnosis, MedicationItem, DietItem } from '../../../src-shared/api/consult';
+import { DOC_TYPE_LABELS, type DocType } from '../../../src-shared/api/billing';
+import {
+  coveringDoctorIds,
+  labFromRow,
+  listCovers,
+  loadAllergies,
+  noteRecord,
+  prescriptionRecord,
+  templateFromRow,
+  VISIT_STATUSES,
+} from '../../../src-shared/commands/consult';
+import type { CommandEnv } from '../../../src-shared/commands';
+import { significantChanges, parseLabValue } from '../../../src-shared/clinical/labs';
+import { ageInYears, DEFAULT_TIMEZONE, todayIn } from '../../../src-shared/dates';
+import { ApiError, notFound } from '../../../src-shared/errors';
+import { ROLE_LABELS } from '../../../src-shared/roles';
+import { searchDiagnoses } from '../icd10';
+import { runMutation, syncedDb, type CallContext, type Handlers } from '../context';
+
+/**
+ * The consult room on the desk (issue 7): the visit's screen data, the patient's history timeline (filtered by
+ * the reader's role), diagnosis search, and the writes — each through its shared command
+ * (src-shared/commands/consult.ts), which the server runs again.
+ */
+
+type ReadEnv = Pick<CommandEnv, 'db' | 'who' | 'now' | 'clinic'>;
+
+async function readEnv(ctx: CallContext): Promise<ReadEnv> {
+  const clinic = await ctx.clinic();
+  const s = ctx.session!;
+  return {
+    db: syncedDb(ctx.db),
+    who: { userId: s.userId, clinicId: s.clinicId, role: s.role },
+    now: ctx.clock().toISOString(),
+    clinic: { timezone: clinic?.timezone ?? DEFAULT_TIMEZONE, noShowGraceMinutes: clinic?.noShowGraceMinutes ?? 15 },
+  };
+}
+
+const CLINICAL_READERS = new Set(['doctor', 'admin']);
+const AMOUNT_READERS = new Set(['accounts', 'admin']);
+
+export async function consultVisit(ctx: CallContext, appointmentId: string): Promise<ConsultVisit> {
+  const env = await readEnv(ctx);
+  const a = await ctx.db
+    .selectFrom('appointments as a')
+    .innerJoin('patients as p', 'p.id', 'a.patient_id')
+    .innerJoin('staff as d', 'd.id', 'a.doctor_id')
+    .select([
+      'a.id',
+      'a.date',
+      'a.start_minutes',
+      'a.status',
+      'a.kind',
+      'a.type',
+      'a.token',
+      'a.doctor_id',
+      'a.deleted_at',
+      'd.display_name as doctor_name',
+      'p.id as patient_id',
+      'p.mrn',
+      'p.full_name',
+      'p.sex',
+      'p.date_of_birth',
+      'p.dob_estimated',
+      'p.mobile',
+    ])
+    .where('a.id', '=', appointmentId)
+    .where('a.clinic_id', '=', env.who.clinicId)
+    .executeTakeFirst();
+  if (!a || a.deleted_at !== null) throw notFound('visit');
+  if (!(VISIT_STATUSES as readonly string[]).includes(a.status)) {
+    throw new ApiError({ code: 'conflict', reason: 'not_a_visit', message: 'The patient has not been checked in for this appointment yet: check them in first.' });
+  }
+  const notes = await env.db.selectFrom('clinical_notes').selectAll().where('appointment_id', '=', a.id).where('status', '<>', 'discarded').where('deleted_at', 'is', null).orderBy('created_at').execute();
+  const prescriptions = await env.db.selectFrom('prescriptions').selectAll().where('appointment_id', '=', a.id).where('status', '<>', 'discarded').where('deleted_at', 'is', null).orderBy('kind').orderBy('version', 'desc').execute();
+  const labs = await env.db.selectFrom('lab_results').selectAll().where('appointment_id', '=', a.id).where('deleted_at', 'is', null).orderBy('ordered_at').execute();
+  const allergies = await loadAllergies(env.db, a.patient_id);
+  const staffIds = [...notes.flatMap((n) => [n.author_id, n.signed_by]), ...prescriptions.map((p) => p.signed_by)].filter((x): x is string => x !== null);
+  const names = new Map((staffIds.length ? await ctx.db.selectFrom('staff').select(['id', 'display_name']).where('id', 'in', [...new Set(staffIds)]).execute() : []).map((r) => [r.id, r.display_name]));
+  const main = notes.find((n) => n.kind === 'note') ?? null;
+  const covering = await coveringDoctorIds(env.db, env.who.clinicId, a.doctor_id, todayIn(env.clinic.timezone, ctx.clock()));
+  return {
+    appointment: { id: a.id, date: a.date, startMinutes: a.start_minutes, status: a.status, kind: a.kind, type: a.type, token: a.token, doctorId: a.doctor_id, doctorName: a.doctor_name },
+    patient: { id: a.patient_id, mrn: a.mrn, fullName: a.full_name, sex: a.sex, dateOfBirth: a.date_of_birth, dobEstimated: a.dob_estimated === 1, mobile: a.mobile },
+    allergies,
+    note: main ? await noteRecord(env, main, names) : null,
+    addenda: await Promise.all(notes.filter((n) => n.kind === 'addendum').map((n) => noteRecord(env, n, names))),
+    prescriptions: await Promise.all(prescriptions.map((p) => prescriptionRecord(env, p, allergies, names))),
+    labs: labs.map(labFromRow),
+    canWrite: env.who.role === 'doctor' && (a.doctor_id === env.who.userId || covering.includes(env.who.userId)),
+  };
+}
+
+const parseList = <T>(text: string | null): T[] => {
+  try {
+    return text ? (JSON.parse(text) as T[]) : [];
+  } catch {
+    return [];
+  }
+};
+
+const diagnosisLine = (d: Diagnosis) => (d.code ? `${d.code} ${d.title}` : d.title);
+
+/**
+ * The patient's history, newest first. Clinical entries (diagnoses, prescriptions, diet plans, lab values)
+ * only for doctors and administrators; bill amounts only for accounts and administrators.
+ */
+export async function patientHistory(ctx: CallContext, input: { patientId: string; kinds?: TimelineKind[]; search?: string; limit: number }): Promise<TimelineEntry[]> {
+  const role = ctx.session!.role;
+  const clinicId = ctx.session!.clinicId;
+  const clinical = CLINICAL_READERS.has(role);
+  const amounts = AMOUNT_READERS.has(role);
+  const want = (k: TimelineKind) => (!input.kinds || input.kinds.length === 0 || input.kinds.includes(k)) && (clinical || k === 'visit' || k === 'invoice');
+  const patient = await ctx.db.selectFrom('patients').select('id').where('id', '=', input.patientId).where('clinic_id', '=', clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!patient) throw notFound('patient');
+  const out: TimelineEntry[] = [];
+
+  if (want('visit')) {
+    const visits = await ctx.db
+      .selectFrom('appointments as a')
+      .innerJoin('staff as d', 'd.id', 'a.doctor_id')
+      .select(['a.id', 'a.date', 'a.status', 'a.type', 'a.start_minutes', 'd.display_name as doctor_name'])
+      .where('a.patient_id', '=', input.patientId)
+      .where('a.status', 'in', [...VISIT_STATUSES])
+      .where('a.deleted_at', 'is', null)
+      .execute();
+    const notes = new Map<string, { status: string; diagnoses: Diagnosis[]; assessment: string | null }>();
+    if (clinical) {
+      const rows = await ctx.db
+        .selectFrom('clinical_notes')
+        .select(['appointment_id', 'status', 'diagnoses', 'assessment'])
+        .where('patient_id', '=', input.patientId)
+        .where('kind', '=', 'note')
+        .where('status', '<>', 'discarded')
+        .where('deleted_at', 'is', null)
+        .execute();
+      for (const r of rows) notes.set(r.appointment_id, { status: r.status, diagnoses: parseList<Diagnosis>(r.diagnoses), assessment: r.assessment });
+    }
+    for (const v of visits) {
+      const note = notes.get(v.id);
+      const entry: TimelineEntry = { kind: 'visit', id: v.id, date: v.date, appointmentId: v.id, title: `Visit — ${v.doctor_name}`, status: v.status, doctorName: v.doctor_name };
+      if (clinical) {
+        entry.details = note ? [...note.diagnoses.map(diagnosisLine), ...(note.diagnoses.length === 0 && note.assessment ? [note.assessment.split('\n')[0]!.slice(0, 160)] : [])] : [];
+        entry.status = note ? (note.status === 'signed' ? 'note signed' : 'note in draft') : 'no note';
+      }
+      out.push(entry);
+    }
+  }
+
+  if (want('prescription') || want('diet')) {
+    const rows = await ctx.db
+      .selectFrom('prescriptions as p')
+      .innerJoin('appointments as a', 'a.id', 'p.appointment_id')
+      .innerJoin('staff as d', 'd.id', 'p.doctor_id')
+      .select(['p.id', 'p.kind', 'p.version', 'p.status', 'p.items', 'p.appointment_id', 'a.date', 'd.display_name as doctor_name'])
+      .where('p.patient_id', '=', input.patientId)
+      .where('p.status', '<>', 'discarded')
+      .where('p.deleted_at', 'is', null)
+      .execute();
+    for (const p of rows) {
+      const kind: TimelineKind = p.kind === 'diet' ? 'diet' : 'prescription';
+      if (!want(kind)) continue;
+      const details =
+        p.kind === 'diet'
+          ? parseList<DietItem>(p.items).map((i) => `${i.meal}: ${i.advice}`)
+          : parseList<MedicationItem>(p.items).map((i) => [i.brand ? `${i.generic} (${i.brand})` : i.generic, i.strength, i.frequency, i.durationValue ? `${i.durationValue} ${i.durationUnit}` : null].filter(Boolean).join(' · '));
+      out.push({
+        kind,
+        id: p.id,
+        date: p.date,
+        appointmentId: p.appointment_id,
+        title: `${p.kind === 'diet' ? 'Diet plan' : 'Prescription'}${p.version > 1 ? ` (version ${p.version})` : ''}`,
+        details,
+        status: p.status,
+        doctorName: p.doctor_name,
+      });
+    }
+  }
+
+  if (want('lab')) {
+    const rows = await ctx.db.selectFrom('lab_results').selectAll().where('patient_id', '=', input.patientId).where('status', '<>', 'cancelled').where('deleted_at', 'is', null).execute();
+    for (const r of rows) {
+      out.push({
+        kind: 'lab',
+        id: r.id,
+        date: r.collected_on ?? r.ordered_at.slice(0, 10),
+        appointmentId: r.appointment_id,
+        title: r.test_name,
+        details: r.status === 'resulted' ? [`${r.value}${r.unit ? ` ${r.unit}` : ''}${r.abnormal && r.abnormal !== 'normal' ? ` (${r.abnormal})` : ''}`] : ['ordered'],
+        status: r.status,
+        abnormal: r.abnormal === 'low' || r.abnormal === 'high',
+      });
+    }
+  }
+
+  if (want('invoice')) {
+    const rows = await ctx.db
+      .selectFrom('invoices')
+      .select(['id', 'doc_type', 'number', 'status', 'issue_date', 'appointment_id', 'total_paise'])
+      .where('patient_id', '=', input.patientId)
+      .where('number', 'is not', null)
+      .where('deleted_at', 'is', null)
+      .execute();
+    for (const r of rows) {
+      const entry: TimelineEntry = { kind: 'invoice', id: r.id, date: r.issue_date ?? '', appointmentId: r.appointment_id, title: `${DOC_TYPE_LABELS[r.doc_type as DocType] ?? 'Bill'} ${r.number}`, status: r.status };
+      if (amounts) entry.amountPaise = Number(r.total_paise);
+      out.push(entry);
+    }
+  }
+
+  const words = (input.search ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = (e: TimelineEntry) => {
+    if (!words.length) return true;
+    const hay = [e.title, ...(e.details ?? [])].join(' ').toLowerCase();
+    return words.every((w) => hay.includes(w));
+  };
+  const order: Record<TimelineKind, number> = { visit: 0, prescription: 1, diet: 2, lab: 3, invoice: 4 };
+  return out
+    .filter(matches)
+    .sort((x, y) => (x.date === y.date ? order[x.kind] - order[y.kind] : x.date < y.date ? 1 : -1))
+    .slice(0, input.limit);
+}
+
+function ageText(dob: string | null, estimated: boolean, today: string): string | null {
+  if (!dob) return null;
+  const years = ageInYears(dob, today);
+  return `${estimated ? '~' : ''}${years} y`;
+}
+
+export const consultHandlers: Pick<
+  Handlers,
+  | 'consult.visit'
+  | 'consult.history'
+  | 'consult.searchDiagnoses'
+  | 'consult.templates'
+  | 'consult.saveTemplate'
+  | 'consult.removeTemplate'
+  | 'notes.save'
+  | 'notes.sign'
+  | 'notes.discard'
+  | 'prescriptions.save'
+  | 'prescriptions.revise'
+  | 'prescriptions.sign'
+  | 'prescriptions.last'
+  | 'prescriptions.print'
+  | 'allergies.save'
+  | 'allergies.remove'
+  | 'labs.order'
+  | 'labs.enterResult'
+  | 'labs.list'
+  | 'labs.trend'
+  | 'covers.list'
+  | 'covers.set'
+> = {
+  async 'consult.visit'(ctx, { appointmentId }) {
+    return consultVisit(ctx, appointmentId);
+  },
+
+  async 'consult.history'(ctx, input) {
+    return patientHistory(ctx, input);
+  },
+
+  async 'consult.searchDiagnoses'(_ctx, { query, limit }) {
+    return searchDiagnoses(query, limit);
+  },
+
+  async 'consult.templates'(ctx) {
+    const rows = await ctx.db.selectFrom('note_templates').selectAll().where('doctor_id', '=', ctx.session!.userId).where('deleted_at', 'is', null).orderBy('kind').orderBy('name').execute();
+    return rows.map(templateFromRow);
+  },
+
+  async 'consult.saveTemplate'(ctx, input) {
+    return (await runMutation(ctx, 'consult.saveTemplate', input)) as never;
+  },
+
+  async 'consult.removeTemplate'(ctx, input) {
+    return (await runMutation(ctx, 'consult.removeTemplate', input)) as { removed: true };
+  },
+
+  async 'notes.save'(ctx, input) {
+    return (await runMutation(ctx, 'notes.save', input)) as never;
+  },
+
+  async 'notes.sign'(ctx, input) {
+    const { appointmentId } = (await runMutation(ctx, 'notes.sign', input)) as { appointmentId: string };
+    return consultVisit(ctx, appointmentId);
+  },
+
+  async 'notes.discard'(ctx, input) {
+    return (await runMutation(ctx, 'notes.discard', input)) as never;
+  },
+
+  async 'prescriptions.save'(ctx, input) {
+    return (await runMutation(ctx, 'prescriptions.save', input)) as PrescriptionRecord;
+  },
+
+  async 'prescriptions.revise'(ctx, input) {
+    return (await runMutation(ctx, 'prescriptions.revise', input)) as PrescriptionRecord;
+  },
+
+  async 'prescriptions.sign'(ctx, input) {
+    return (await runMutation(ctx, 'prescriptions.sign', input)) as PrescriptionRecord;
+  },
+
+  async 'prescriptions.last'(ctx, { patientId, kind }) {
+    const env = await readEnv(ctx);
+    const row = await env.db
+      .selectFrom('prescriptions')
+      .selectAll()
+      .where('patient_id', '=', patientId)
+      .where('kind', '=', kind)
+      .where('status', '=', 'signed')
+      .where('deleted_at', 'is', null)
+      .orderBy('signed_at', 'desc')
+      .orderBy('version', 'desc')
+      .executeTakeFirst();
+    return { prescription: row ? await prescriptionRecord(env, row) : null };
+  },
+
+  async 'prescriptions.print'(ctx, { prescriptionId }) {
+    const env = await readEnv(ctx);
+    const row = await env.db.selectFrom('prescriptions').selectAll().where('id', '=', prescriptionId).where('clinic_id', '=', env.who.clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!row) throw notFound('prescription');
+    const visit = await consultVisit(ctx, row.appointment_id);
+    const prescription = visit.prescriptions.find((p) => p.id === row.id) ?? (await prescriptionRecord(env, row));
+    const doctor = await ctx.db
+      .selectFrom('staff as s')
+      .leftJoin('doctor_profiles as d', (j) => j.onRef('d.staff_id', '=', 's.id').on('d.deleted_at', 'is', null))
+      .select(['s.display_name', 'd.registration_number', 'd.specialty'])
+      .where('s.id', '=', row.doctor_id)
+      .executeTakeFirstOrThrow();
+    const clinic = (await ctx.clinic())!;
+    const today = todayIn(env.clinic.timezone, ctx.clock());
+    const out: PrescriptionPrint = {
+      prescription,
+      clinic: { name: clinic.tradeName ?? clinic.legalName, addressLine: clinic.addressLine, city: clinic.city, pincode: clinic.pincode, phone: clinic.phone },
+      doctor: { name: doctor.display_name, registrationNumber: doctor.registration_number, specialty: doctor.specialty ?? ROLE_LABELS.doctor },
+      patient: { fullName: visit.patient.fullName, mrn: visit.patient.mrn, sex: visit.patient.sex, age: ageText(visit.patient.dateOfBirth, visit.patient.dobEstimated, today) },
+      visitDate: visit.appointment.date,
+      diagnoses: visit.note?.diagnoses ?? [],
+      vitals: visit.note?.vitals ?? null,
+      followUpDate: visit.note?.followUpDate ?? null,
+    };
+    return out;
+  },
+
+  async 'allergies.save'(ctx, input) {
+    return (await runMutation(ctx, 'allergies.save', input)) as never;
+  },
+
+  async 'allergies.remove'(ctx, input) {
+    return (await runMutation(ctx, 'allergies.remove', input)) as never;
+  },
+
+  async 'labs.order'(ctx, input) {
+    return (await runMutation(ctx, 'labs.order', input)) as never;
+  },
+
+  async 'labs.enterResult'(ctx, input) {
+    return (await runMutation(ctx, 'labs.enterResult', input)) as never;
+  },
+
+  async 'labs.list'(ctx, { patientId }) {
+    const rows = await ctx.db.selectFrom('lab_results').selectAll().where('patient_id', '=', patientId).where('clinic_id', '=', ctx.session!.clinicId).where('deleted_at', 'is', null).orderBy('collected_on', 'desc').orderBy('test_name').execute();
+    return rows.map(labFromRow);
+  },
+
+  async 'labs.trend'(ctx, { patientId, testName }) {
+    const rows = await ctx.db
+      .selectFrom('lab_results')
+      .selectAll()
+      .where('patient_id', '=', patientId)
+      .where('clinic_id', '=', ctx.session!.clinicId)
+      .where('test_name', '=', testName)
+      .where('status', '=', 'resulted')
+      .where('deleted_at', 'is', null)
+      .orderBy('collected_on')
+      .orderBy('resulted_at')
+      .execute();
+    const numeric = rows.map((r) => ({ r, v: parseLabValue(r.value ?? '') })).filter((x): x is { r: (typeof rows)[number]; v: number } => x.v !== null);
+    const latest = rows[rows.length - 1];
+    const refLow = latest?.ref_low != null ? parseLabValue(latest.ref_low) : null;
+    const refHigh = latest?.ref_high != null ? parseLabValue(latest.ref_high) : null;
+    const points = numeric.map(({ r, v }) => ({ date: r.collected_on ?? r.resulted_at!.slice(0, 10), value: v }));
+    const significant = new Set(significantChanges(points, undefined, { low: refLow, high: refHigh }));
+    const trend: LabTrend = {
+      testName,
+      unit: latest?.unit ?? null,
+      refLow,
+      refHigh,
+      points: numeric.map(({ r, v }, i) => ({ id: r.id, date: points[i]!.date, value: v, abnormal: r.abnormal as LabTrend['points'][number]['abnormal'], significant: significant.has(i) })),
+    };
+    return trend;
+  },
+
+  async 'covers.list'(ctx) {
+    return listCovers(syncedDb(ctx.db), ctx.session!.clinicId);
+  },
+
+  async 'covers.set'(ctx, input) {
+    return (await runMutation(ctx, 'covers.set', input)) as never;
+  },
+};
