@@ -91,6 +91,31 @@ describe(`clinical records through the server (${kind})`, () => {
     expect(local.assessment).toBe('Stable angina');
   });
 
+  it('an attached report reaches the server as a checked file and opens on another consult PC; a damaged file is refused', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% lipid profile, 20-11-2026\n%%EOF\n');
+    const doc = await consult.call('documents.attach', { patientId, appointmentId, title: 'Lipid profile report', mimeType: 'application/pdf', dataBase64: pdf.toString('base64') }, doctor);
+    await settled(consult);
+    const stored = await until(() => world.t.central.db.selectFrom('blobs').select(['sha256', 'size_bytes', 'data']).where('sha256', '=', doc.sha256).executeTakeFirst(), 'the file on the server');
+    expect(Buffer.from(stored.data).equals(pdf)).toBe(true);
+    expect(Number(stored.size_bytes)).toBe(pdf.length);
+
+    // The admin's PC has the row by sync and fetches the file itself from the server the first time it is opened.
+    await until(() => readDesk(admin, 'SELECT id FROM documents WHERE id = ?', doc.id).length === 1, 'the document row on the admin PC');
+    const opened = await admin.call('documents.open', { id: doc.id });
+    expect(Buffer.from(opened.dataBase64, 'base64').equals(pdf)).toBe(true);
+
+    const post = (desk: TestDesk, body: unknown) =>
+      fetch(`${world.server.url}/v1/blobs`, { method: 'POST', headers: { authorization: `Bearer ${credentialOf(desk)}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const damaged = await post(consult, { sha256: doc.sha256.replace(/^./, (c) => (c === '0' ? '1' : '0')), dataBase64: pdf.toString('base64') });
+    expect(damaged.status).toBe(400);
+    expect(await damaged.text()).toMatch(/does not match its checksum/);
+    // Reception may neither send nor fetch clinical files.
+    expect((await post(reception, { sha256: doc.sha256, dataBase64: pdf.toString('base64') })).status).toBe(403);
+    const fetched = await fetch(`${world.server.url}/v1/blobs/${doc.sha256}`, { headers: { authorization: `Bearer ${credentialOf(reception)}` } });
+    expect(fetched.status).toBe(403);
+    expect(await fetched.text()).not.toContain('lipid');
+  });
+
   it('front desk and accounts PCs never receive clinical tables; their shape requests for them are refused', async () => {
     // Wait until the reception and accounts PCs have caught up with everything else the consult PC wrote.
     await until(() => readDesk(reception, 'SELECT id FROM appointments WHERE id = ?', appointmentId).length === 1, 'the visit on reception');

@@ -1,8 +1,9 @@
 import { sql, type Kysely, type Migration } from 'kysely';
 
 /**
- * Consultation (issue 7): covering doctors, a doctor's templates and quick phrases, allergies, SOAP notes and their
- * addenda, prescriptions and diet plans (versioned), and lab tests with their results. A visit is the
+ * Consultation (issue 7): covering doctors, a doctor's templates and quick phrases, follow-up tasks for the front desk, allergies, SOAP notes and their
+ * addenda, prescriptions and diet plans (versioned), lab tests with their results, and attached documents (the
+ * files themselves in `blobs`, server-only, content-addressed). A visit is the
  * appointment once checked in (walk-ins are appointments too), so notes refer to appointments.
  *
  * What the database itself guarantees, whatever a writer sends (a desk's mutation or a hand-typed UPDATE):
@@ -26,7 +27,7 @@ const belongsToClinic = (table: string) => `
   CONSTRAINT ${table}_clinic FOREIGN KEY (clinic_id) REFERENCES clinics (id),
   CONSTRAINT ${table}_clinic_id_key UNIQUE (clinic_id, id)`;
 
-const TABLES = ['doctor_covers', 'note_templates', 'allergies', 'clinical_notes', 'prescriptions', 'lab_results'];
+const TABLES = ['doctor_covers', 'note_templates', 'tasks', 'allergies', 'clinical_notes', 'prescriptions', 'lab_results', 'documents'];
 
 export const migration0009: Migration = {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- migrations are frozen in time: untyped on purpose
@@ -55,6 +56,25 @@ export const migration0009: Migration = {
         FOREIGN KEY (clinic_id, doctor_id) REFERENCES staff (clinic_id, id),
         ${belongsToClinic('note_templates')}
       )`,
+      `CREATE TABLE tasks (
+        id                     text PRIMARY KEY,
+        kind                   text NOT NULL CHECK (kind IN ('follow_up')),
+        patient_id             text NOT NULL,
+        doctor_id              text,
+        source_appointment_id  text,
+        title                  text NOT NULL,
+        due_date               date,
+        status                 text NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),
+        appointment_id         text,
+        done_by                text,
+        done_at                timestamptz,
+        ${conventions},
+        FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
+        FOREIGN KEY (clinic_id, source_appointment_id) REFERENCES appointments (clinic_id, id),
+        FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+        ${belongsToClinic('tasks')}
+      )`,
+      `CREATE INDEX tasks_open ON tasks (clinic_id, status, due_date)`,
       `CREATE TABLE allergies (
         id          text PRIMARY KEY,
         patient_id  text NOT NULL,
@@ -152,6 +172,33 @@ export const migration0009: Migration = {
         ${belongsToClinic('lab_results')}
       )`,
       `CREATE INDEX lab_results_patient ON lab_results (patient_id, test_name, collected_on)`,
+      `CREATE TABLE documents (
+        id              text PRIMARY KEY,
+        patient_id      text NOT NULL,
+        appointment_id  text,
+        lab_result_id   text,
+        title           text NOT NULL,
+        mime_type       text NOT NULL CHECK (mime_type IN ('application/pdf', 'image/jpeg', 'image/png')),
+        size_bytes      bigint NOT NULL CHECK (size_bytes > 0),
+        sha256          text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        uploaded_by     text NOT NULL,
+        ${conventions},
+        FOREIGN KEY (clinic_id, patient_id) REFERENCES patients (clinic_id, id),
+        FOREIGN KEY (clinic_id, appointment_id) REFERENCES appointments (clinic_id, id),
+        FOREIGN KEY (clinic_id, lab_result_id) REFERENCES lab_results (clinic_id, id),
+        ${belongsToClinic('documents')}
+      )`,
+      `CREATE INDEX documents_patient ON documents (patient_id, created_at)`,
+      // Server only: the files themselves, per clinic, by their SHA-256 (checked when they arrive).
+      `CREATE TABLE blobs (
+        clinic_id   text NOT NULL REFERENCES clinics (id),
+        sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
+        size_bytes  bigint NOT NULL,
+        data        bytea NOT NULL,
+        created_at  timestamptz NOT NULL,
+        device_id   text NOT NULL,
+        PRIMARY KEY (clinic_id, sha256)
+      )`,
       // Signed means locked, everywhere: no UPDATE, no DELETE of a signed record, whoever sends it.
       `CREATE FUNCTION clinicdesk_signed_locked() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN

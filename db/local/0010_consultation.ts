@@ -30,6 +30,12 @@ export const migration0010: Migration = {
         ${conventions}
       )`,
       `CREATE INDEX note_templates_doctor ON note_templates (doctor_id, kind, name)`,
+      `CREATE TABLE tasks (
+        id TEXT PRIMARY KEY, kind TEXT NOT NULL, patient_id TEXT NOT NULL, doctor_id TEXT, source_appointment_id TEXT,
+        title TEXT NOT NULL, due_date TEXT, status TEXT NOT NULL, appointment_id TEXT, done_by TEXT, done_at TEXT,
+        ${conventions}
+      )`,
+      `CREATE INDEX tasks_open ON tasks (status, due_date)`,
       `CREATE TABLE allergies (
         id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, substance TEXT NOT NULL, reaction TEXT, severity TEXT NOT NULL,
         ${conventions}
@@ -60,6 +66,14 @@ export const migration0010: Migration = {
         ${conventions}
       )`,
       `CREATE INDEX lab_results_patient ON lab_results (patient_id, test_name, collected_on)`,
+      `CREATE TABLE documents (
+        id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, appointment_id TEXT, lab_result_id TEXT, title TEXT NOT NULL,
+        mime_type TEXT NOT NULL, size_bytes INTEGER NOT NULL, sha256 TEXT NOT NULL, uploaded_by TEXT NOT NULL,
+        ${conventions}
+      )`,
+      `CREATE INDEX documents_patient ON documents (patient_id, created_at)`,
+      // Local only: files this desk holds that the server has not confirmed yet (content-addressed by SHA-256).
+      `CREATE TABLE blob_uploads (sha256 TEXT PRIMARY KEY, queued_at TEXT NOT NULL, uploaded_at TEXT)`,
     ];
     for (const statement of statements) await sql.raw(statement).execute(db);
   },

@@ -196,6 +196,14 @@ const BAD: Record<MethodName, Array<[unknown, string]>> = {
   'labs.trend': [[{ patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', testName: '' }, 'testName']],
   'covers.list': [[{ extra: SECRET_TEXT }, '_']],
   'covers.set': [[{ doctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', coveringDoctorId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', fromDate: '2026-11-25', toDate: '2026-11-20' }, 'toDate']],
+  'documents.attach': [
+    [{ patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', title: 'Lipid profile', mimeType: 'application/x-msdownload', dataBase64: 'JVBERi0xLjQK' }, 'mimeType'],
+    [{ patientId: '01a21432-6880-75c5-ba82-8ba2e7ee7069', title: 'Lipid profile', mimeType: 'application/pdf', dataBase64: 'not base64 at all!' }, 'dataBase64'],
+  ],
+  'documents.list': [[{ patientId: SECRET_TEXT }, 'patientId']],
+  'documents.open': [[{ id: 3 }, 'id']],
+  'tasks.list': [[{ status: 'someday' }, 'status']],
+  'tasks.close': [[{ id: '01a21432-6880-75c5-ba82-8ba2e7ee7069', outcome: 'forgotten' }, 'outcome']],
   'devices.list': [[{ extra: SECRET_TEXT }, '_']],
   'devices.revoke': [[{ id: SECRET_TEXT }, 'id']],
   'devices.createEnrolmentCode': [

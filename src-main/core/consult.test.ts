@@ -267,3 +267,60 @@ describe('templates and quick phrases', () => {
     expect(await c.d.fail('consult.removeTemplate', { id: t.id }, c.drSen)).toMatchObject({ code: 'not_found' });
   });
 });
+
+describe('follow-up', () => {
+  it('a follow-up date the doctor did not book becomes a task for the front desk, closed when booked', async () => {
+    const c = await consultRoom();
+    const visit = await c.visit();
+    const note = await c.d.call('notes.save', { appointmentId: visit, ...SOAP, followUpDate: '2026-12-02' }, c.drRao);
+    await c.d.call('notes.sign', { noteId: note.id }, c.drRao);
+    const [task] = await c.d.call('tasks.list', {}, c.frontDesk);
+    expect(task).toMatchObject({ title: 'Book a follow-up with Test doctor on or near 02-12-2026', dueDate: '2026-12-02', status: 'open', patient: { id: c.patientId }, sourceAppointmentId: visit });
+    expect(JSON.stringify(task)).not.toContain('respiratory');
+    expect(await c.d.fail('tasks.list', {}, c.accounts)).toMatchObject({ code: 'permission' });
+
+    const booked = await c.d.call('appointments.book', { doctorId: c.raoId, patientId: c.patientId, date: '2026-12-02', startMinutes: 600, type: 'follow_up' }, c.frontDesk);
+    const closed = await c.d.call('tasks.close', { id: task!.id, appointmentId: booked.id }, c.frontDesk);
+    expect(closed).toMatchObject({ status: 'done', appointmentId: booked.id });
+    expect(await c.d.call('tasks.list', {}, c.frontDesk)).toEqual([]);
+    expect(await c.d.fail('tasks.close', { id: task!.id }, c.frontDesk)).toMatchObject({ code: 'conflict' });
+  });
+
+  it('a follow-up the doctor booked from the note needs no task; the booking is on the front desk’s day view', async () => {
+    const c = await consultRoom();
+    const visit = await c.visit();
+    // The doctor requests the slot; the front desk confirms it with the patient (the machine keeps confirming theirs).
+    const booked = await c.d.call('appointments.book', { doctorId: c.raoId, patientId: c.patientId, date: '2026-12-02', startMinutes: 630, type: 'follow_up', mode: 'request' }, c.drRao);
+    expect(booked.status).toBe('requested');
+    const note = await c.d.call('notes.save', { appointmentId: visit, ...SOAP, followUpDate: '2026-12-02', followUpAppointmentId: booked.id }, c.drRao);
+    await c.d.call('notes.sign', { noteId: note.id }, c.drRao);
+    expect(await c.d.call('tasks.list', {}, c.frontDesk)).toEqual([]);
+    const day = await c.d.call('appointments.day', { date: '2026-12-02' }, c.frontDesk);
+    expect(JSON.stringify(day)).toContain(booked.id);
+    expect((await c.d.call('appointments.transition', { id: booked.id, event: 'appointment.confirm' }, c.frontDesk)).status).toBe('confirmed');
+  });
+});
+
+describe('attached documents', () => {
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+  it('a doctor attaches a PDF report to a result; it opens byte for byte; a file that is not what it says is refused', async () => {
+    const c = await consultRoom();
+    const visit = await c.visit();
+    const lab = await c.d.call('labs.enterResult', { patientId: c.patientId, appointmentId: visit, test: { name: 'Lipid profile' }, value: '1', collectedOn: '2026-11-24' }, c.drRao);
+    const doc = await c.d.call('documents.attach', { patientId: c.patientId, appointmentId: visit, labResultId: lab.id, title: 'Lipid profile report', mimeType: 'application/pdf', dataBase64: PDF.toString('base64') }, c.drRao);
+    expect(doc).toMatchObject({ title: 'Lipid profile report', sizeBytes: PDF.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), uploadedByName: 'Test doctor', labResultId: lab.id });
+    expect((await c.d.call('documents.list', { patientId: c.patientId }, c.drRao)).map((d) => d.id)).toEqual([doc.id]);
+    const opened = await c.d.call('documents.open', { id: doc.id }, c.drRao);
+    expect(Buffer.from(opened.dataBase64, 'base64').equals(PDF)).toBe(true);
+
+    const fake = await c.d.fail('documents.attach', { patientId: c.patientId, title: 'Not a PDF', mimeType: 'application/pdf', dataBase64: Buffer.from('MZ\x90\x00 executable').toString('base64') }, c.drRao);
+    expect(fake).toMatchObject({ code: 'validation', fields: { dataBase64: expect.stringMatching(/not the kind it says/) } });
+    for (const token of [c.frontDesk, c.accounts]) {
+      expect(await c.d.fail('documents.open', { id: doc.id }, token)).toMatchObject({ code: 'permission' });
+      expect(await c.d.fail('documents.attach', { patientId: c.patientId, title: 'x report', mimeType: 'application/pdf', dataBase64: PDF.toString('base64') }, token)).toMatchObject({ code: 'permission' });
+    }
+    expect((await c.d.call('consult.history', { patientId: c.patientId, kinds: ['document'] }, c.drRao)).map((e) => e.title)).toEqual(['Lipid profile report']);
+    expect(await c.d.call('consult.history', { patientId: c.patientId, kinds: ['document'] }, c.frontDesk)).toEqual([]);
+  });
+});

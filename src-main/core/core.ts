@@ -21,7 +21,8 @@ import { appointmentHandlers, expireLapsedHolds } from './handlers/appointments'
 import { syncHandlers } from './handlers/sync';
 import { inboxHandlers } from './handlers/inbox';
 import { billingHandlers, onlinePaymentHandlers } from './handlers/billing';
-import { consultHandlers } from './handlers/consult';
+import { consultHandlers, documentHandlers } from './handlers/consult';
+import { FileStore } from './files';
 import { SyncManager, type SyncOptions } from './sync/manager';
 import { clinicFromRow } from '../../src-shared/commands/rows';
 import { silentLogger, type Logger } from './log';
@@ -126,7 +127,8 @@ export async function openCore(options: CoreOptions): Promise<ClinicCore> {
   );
   deps.outboxChanged = () => sync.kick();
   deps.writesPaused = () => sync.writesPaused();
-  const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync), onlinePaymentHandlers(sync));
+  const files = new FileStore(options.dataDir);
+  const handlers = mergeHandlers(...baseHandlers, syncHandlers(sync), onlinePaymentHandlers(sync), documentHandlers(sync, files));
   try {
     await sync.open();
   } catch (err) {

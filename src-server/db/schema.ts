@@ -30,10 +30,12 @@ export type PaymentsTable = SyncedTable<'payments'>;
 export type DayClosingsTable = SyncedTable<'day_closings'>;
 export type DoctorCoversTable = SyncedTable<'doctor_covers'>;
 export type NoteTemplatesTable = SyncedTable<'note_templates'>;
+export type TasksTable = SyncedTable<'tasks'>;
 export type AllergiesTable = SyncedTable<'allergies'>;
 export type ClinicalNotesTable = SyncedTable<'clinical_notes'>;
 export type PrescriptionsTable = SyncedTable<'prescriptions'>;
 export type LabResultsTable = SyncedTable<'lab_results'>;
+export type DocumentsTable = SyncedTable<'documents'>;
 
 export interface ChangeLogTable {
   seq: number;
@@ -141,10 +143,12 @@ export interface CentralDatabase {
   day_closings: DayClosingsTable;
   doctor_covers: DoctorCoversTable;
   note_templates: NoteTemplatesTable;
+  tasks: TasksTable;
   allergies: AllergiesTable;
   clinical_notes: ClinicalNotesTable;
   prescriptions: PrescriptionsTable;
   lab_results: LabResultsTable;
+  documents: DocumentsTable;
   change_log: ChangeLogTable;
   enrolment_codes: EnrolmentCodesTable;
   devices: DevicesTable;
@@ -156,6 +160,7 @@ export interface CentralDatabase {
   razorpay_events: RazorpayEventsTable;
   razorpay_payments: RazorpayPaymentsTable;
   razorpay_refunds: RazorpayRefundsTable;
+  blobs: BlobsTable;
 }
 
 /** The tables desks receive, one shape each: the list in src-shared/sync/shapes.ts, checked here to be central tables. */
@@ -207,4 +212,14 @@ export interface RazorpayRefundsTable {
   clinic_id: string;
   status: string;
   created_at: string;
+}
+
+/** Attached files, per clinic, by their SHA-256 (migration 0009; server-only). */
+export interface BlobsTable {
+  clinic_id: string;
+  sha256: string;
+  size_bytes: number;
+  data: Uint8Array;
+  created_at: string | Date;
+  device_id: string;
 }

@@ -22,6 +22,7 @@ import {
 } from '../services/devices';
 import { finishUpload, foundClinic, uploadRows } from '../services/founding';
 import { applyMutations } from '../services/mutations';
+import { readBlob, storeBlob } from '../services/blobs';
 import { ElectricProxy, UpstreamError, type ElectricProxyOptions } from '../services/electric-proxy';
 import { ClientGoneError, DEVICES_CHANNEL, ShapeService, type ShapeOptions } from '../services/shapes';
 import { isShapeName, STATION_ROLES } from '../../src-shared/sync/shapes';
@@ -67,6 +68,8 @@ import { FailureThrottle, type ThrottleOptions } from './throttle';
  *   POST /v1/devices/:id/revoke       admin: revoke a device of the clinic
  *   POST /v1/admin/command            only with `adminToken`, only from this machine: the operator's command
  *                                     line reaching a server that holds its PGlite folder (see admin.ts)
+ *   POST /v1/blobs                    {sha256, dataBase64} an attached document's file, checked against its SHA-256
+ *   GET  /v1/blobs/:sha256            the file back (consult-room and admin stations only)
  *   POST /v1/payments/razorpay/order  {invoiceId, amountPaise} → {orderId, keyId, amountPaise, currency} for Checkout
  *   POST /v1/payments/razorpay/link   {invoiceId, amountPaise, expiresInMinutes?} → {id, shortUrl, expiresAt}
  *   POST /v1/payments/razorpay/qr     {invoiceId, amountPaise, closeInMinutes?} → {id, imageUrl, closeBy} (single-use UPI QR)
@@ -353,6 +356,25 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         for (const r of reply.results) if (r.status === 'rejected') rejected++;
         log.log('info', 'mutations.pushed', { deviceId: dev.id, applied: reply.results.length - rejected, rejected, ms: Math.round(performance.now() - started) });
         return { body: reply };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/blobs$/,
+      name: 'blobs.store',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        const result = await storeBlob(db, dev, await readJson(ctx.req, MAX_UPLOAD_BODY_BYTES), ctx.now);
+        return { status: result.stored ? 201 : 200, body: result };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/v1\/blobs\/([^/]+)$/,
+      name: 'blobs.read',
+      async handler(ctx) {
+        const dev = await device(ctx);
+        return { body: await readBlob(db, dev, ctx.params[0]!) };
       },
     },
     {

@@ -302,7 +302,7 @@ export interface ConsultVisit {
 
 // ---- the patient's history timeline ---------------------------------------------------------
 
-export const TIMELINE_KINDS = ['visit', 'prescription', 'diet', 'lab', 'invoice'] as const;
+export const TIMELINE_KINDS = ['visit', 'prescription', 'diet', 'lab', 'document', 'invoice'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export const historyInput = z.object({
@@ -343,4 +343,72 @@ export interface PrescriptionPrint {
   diagnoses: Diagnosis[];
   vitals: Vitals | null;
   followUpDate: string | null;
+}
+
+// ---- follow-up tasks for the front desk -----------------------------------------------------
+
+export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const closeTaskInput = z.object({
+  id: idField('Task'),
+  /** The follow-up appointment booked for it (done), or null when it is closed without one. */
+  appointmentId: idField('Appointment').nullable().default(null),
+  outcome: z.enum(['done', 'cancelled'], { error: 'Choose done or cancelled.' }).default('done'),
+});
+
+/** A follow-up the doctor asked for, for the front desk to book. Carries no clinical text. */
+export interface FollowUpTask {
+  id: string;
+  kind: 'follow_up';
+  title: string;
+  dueDate: string | null;
+  status: TaskStatus;
+  patient: { id: string; fullName: string; mrn: string; mobile: string };
+  doctorId: string | null;
+  doctorName: string | null;
+  sourceAppointmentId: string | null;
+  appointmentId: string | null;
+  createdAt: string;
+}
+
+// ---- attached documents ---------------------------------------------------------------------
+
+export const DOCUMENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png'] as const;
+export type DocumentType = (typeof DOCUMENT_TYPES)[number];
+/** The largest file a desk attaches (a scanned report): 10 MB. */
+export const MAX_DOCUMENT_BYTES = 10 * 1024 * 1024;
+
+export const attachDocumentInput = z.object({
+  patientId: idField('Patient'),
+  appointmentId: idField('Visit').nullable().default(null),
+  labResultId: idField('Test').nullable().default(null),
+  title: text('Title', 2, 120),
+  mimeType: z.enum(DOCUMENT_TYPES, { error: 'Attach a PDF, JPEG or PNG file.' }),
+  /** The file, base64-encoded. */
+  dataBase64: z
+    .string({ error: 'Choose a file to attach.' })
+    .min(8, 'The file is empty.')
+    .max(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4 + 4, 'The file is larger than 10 MB. Scan it at a lower resolution.')
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'The file could not be read. Choose it again.'),
+});
+
+/** What the outbox carries for an attachment: the file's checksum and size, never its bytes. */
+export const documentArgs = attachDocumentInput.omit({ dataBase64: true }).extend({
+  id: idField('Document'),
+  sizeBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'The file checksum is not valid.'),
+});
+
+export interface DocumentInfo {
+  id: string;
+  patientId: string;
+  appointmentId: string | null;
+  labResultId: string | null;
+  title: string;
+  mimeType: DocumentType;
+  sizeBytes: number;
+  sha256: string;
+  uploadedByName: string;
+  createdAt: string;
 }

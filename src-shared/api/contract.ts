@@ -69,7 +69,12 @@ import { STATION_ROLES } from '../sync/shapes';
 import type { Icd10Entry } from '../clinical/icd10';
 import {
   allergyInput,
+  attachDocumentInput,
+  closeTaskInput,
+  type DocumentInfo,
   coverInput,
+  TASK_STATUSES,
+  type FollowUpTask,
   enterResultInput,
   historyInput,
   orderLabsInput,
@@ -474,6 +479,15 @@ export const clinicApi = {
   'covers.list': query<DoctorCover[]>()(none),
   /** An administrator names a covering doctor, who may then sign the doctor's notes between the dates. */
   'covers.set': command<DoctorCover>()(coverInput),
+  /** Attaches a PDF or image (a lab report, a scan) to a patient, a visit or a test result. */
+  'documents.attach': command<DocumentInfo>()(attachDocumentInput),
+  'documents.list': query<DocumentInfo[]>()(z.object({ patientId: idField('Patient') })),
+  /** The file itself (fetched from the clinic server, checksum checked, when this PC does not hold it yet). */
+  'documents.open': query<{ document: DocumentInfo; dataBase64: string }>()(z.object({ id: idField('Document') })),
+  /** Follow-ups the doctors asked for, for the front desk to book (soonest due first). */
+  'tasks.list': query<FollowUpTask[]>()(z.object({ status: z.enum(TASK_STATUSES).default('open') })),
+  /** Closes a follow-up task: booked (with the appointment) or no longer needed. */
+  'tasks.close': command<FollowUpTask>()(closeTaskInput),
   'devices.list': query<EnrolledDeviceInfo[]>()(none),
   'devices.revoke': command<EnrolledDeviceInfo>()(z.object({ id: idField('Device') })),
   'devices.createEnrolmentCode': command<EnrolmentCodeInfo>()(

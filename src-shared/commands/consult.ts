@@ -1,24 +1,30 @@
 import type { Kysely } from 'kysely';
 import { ApiError, notFound } from '../errors';
+import type { z } from 'zod';
 import type { MethodArgs } from '../api/contract';
+import { documentArgs } from '../api/consult';
 import type {
   Allergy,
   AllergySeverity,
   Diagnosis,
   DietItem,
   DoctorCover,
+  DocumentInfo,
+  DocumentType,
+  FollowUpTask,
   LabResult,
   MedicationItem,
   NoteRecord,
   NoteTemplate,
   PrescriptionKind,
   PrescriptionRecord,
+  TaskStatus,
 } from '../api/consult';
 import { allergyWarnings } from '../clinical/allergy';
 import { contentHash } from '../clinical/hash';
 import { abnormalFlag } from '../clinical/labs';
 import type { Vitals } from '../clinical/vitals';
-import { localParts } from '../dates';
+import { formatDisplayDate, localParts } from '../dates';
 import { allowedNoteEvents, decideNoteTransition, NOTE_MACHINE_VERSION, type NoteActor, type NoteContext, type NoteEvent, type NoteStatus } from '../machines/note';
 import type { ShapeRow } from '../sync/shapes';
 import { newConventions, touched, type CommandEnv, type CommandOutput, type SyncedDatabase } from './env';
@@ -288,7 +294,29 @@ export async function signNote(env: CommandEnv, { noteId }: MethodArgs<'notes.si
       audit.push({ action: `${p.kind === 'diet' ? 'diet_plan' : 'prescription'}.signed`, entityType: 'prescription', entityId: p.id, changes: [{ field: 'status', before: 'draft', after: 'signed' }] });
     }
   }
-  return { result: { noteId: row.id, appointmentId: row.appointment_id }, audit, entities: ['consult'] };
+  const entities = ['consult'];
+  if (row.kind === 'note' && row.follow_up_date && !row.follow_up_appointment_id) {
+    // The doctor asked for a follow-up but did not book it: the front desk gets a task to book it.
+    const doctor = await env.db.selectFrom('staff').select('display_name').where('id', '=', row.doctor_id).executeTakeFirst();
+    const taskId = env.newId();
+    await env.write.insert('tasks', {
+      id: taskId,
+      kind: 'follow_up',
+      patient_id: row.patient_id,
+      doctor_id: row.doctor_id,
+      source_appointment_id: row.appointment_id,
+      title: `Book a follow-up with ${doctor?.display_name ?? 'the doctor'} on or near ${formatDisplayDate(row.follow_up_date)}`,
+      due_date: row.follow_up_date,
+      status: 'open',
+      appointment_id: null,
+      done_by: null,
+      done_at: null,
+      ...newConventions(env),
+    });
+    audit.push({ action: 'task.created', entityType: 'task', entityId: taskId, changes: [] });
+    entities.push('tasks');
+  }
+  return { result: { noteId: row.id, appointmentId: row.appointment_id }, audit, entities };
 }
 
 export async function discardNote(env: CommandEnv, { noteId }: MethodArgs<'notes.discard'>): Promise<CommandOutput<NoteRecord>> {
@@ -605,6 +633,92 @@ export async function enterLabResult(env: CommandEnv, input: MethodArgs<'labs.en
   }
   const row = await env.db.selectFrom('lab_results').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return { result: labFromRow(row), audit: [{ action: 'lab.resulted', entityType: 'lab_result', entityId: id, changes: [] }], entities: ['consult'] };
+}
+
+// ---- attached documents ---------------------------------------------------------------------
+
+export function documentFromRow(r: Pick<ShapeRow<'documents'>, 'id' | 'patient_id' | 'appointment_id' | 'lab_result_id' | 'title' | 'mime_type' | 'size_bytes' | 'sha256' | 'created_at'>, uploadedByName: string): DocumentInfo {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    appointmentId: r.appointment_id,
+    labResultId: r.lab_result_id,
+    title: r.title,
+    mimeType: r.mime_type as DocumentType,
+    sizeBytes: Number(r.size_bytes),
+    sha256: r.sha256,
+    uploadedByName,
+    createdAt: r.created_at,
+  };
+}
+
+/** Records an attached file (the desk has stored it under its SHA-256; the server receives it by the blob endpoint). */
+export async function attachDocument(env: CommandEnv, input: z.output<typeof documentArgs>): Promise<CommandOutput<DocumentInfo>> {
+  await requireDoctorRole(env);
+  await requirePatientRow(env, input.patientId);
+  if (input.appointmentId) {
+    const visit = await requireVisit(env, input.appointmentId);
+    if (visit.patient_id !== input.patientId) throw new ApiError({ code: 'validation', reason: 'wrong_patient', message: 'That visit is another patient’s.' });
+  }
+  if (input.labResultId) {
+    const lab = await env.db.selectFrom('lab_results').select('patient_id').where('id', '=', input.labResultId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!lab || lab.patient_id !== input.patientId) throw notFound('test');
+  }
+  await env.write.insert('documents', {
+    id: input.id,
+    patient_id: input.patientId,
+    appointment_id: input.appointmentId,
+    lab_result_id: input.labResultId,
+    title: input.title,
+    mime_type: input.mimeType,
+    size_bytes: input.sizeBytes,
+    sha256: input.sha256,
+    uploaded_by: env.who.userId,
+    ...newConventions(env),
+  });
+  const row = await env.db.selectFrom('documents').selectAll().where('id', '=', input.id).executeTakeFirstOrThrow();
+  const names = await staffNames(env.db, [env.who.userId]);
+  return { result: documentFromRow(row, names.get(env.who.userId) ?? 'Unknown'), audit: [{ action: 'document.attached', entityType: 'document', entityId: input.id, changes: [] }], entities: ['consult'] };
+}
+
+// ---- follow-up tasks ------------------------------------------------------------------------
+
+export async function listTasks(db: Db, clinicId: string, status: TaskStatus, ids?: string[]): Promise<FollowUpTask[]> {
+  let q = db
+    .selectFrom('tasks as t')
+    .innerJoin('patients as p', 'p.id', 't.patient_id')
+    .leftJoin('staff as d', 'd.id', 't.doctor_id')
+    .select(['t.id', 't.title', 't.due_date', 't.status', 't.doctor_id', 'd.display_name as doctor_name', 't.source_appointment_id', 't.appointment_id', 't.created_at', 'p.id as patient_id', 'p.full_name', 'p.mrn', 'p.mobile'])
+    .where('t.clinic_id', '=', clinicId)
+    .where('t.deleted_at', 'is', null);
+  q = ids ? q.where('t.id', 'in', ids) : q.where('t.status', '=', status);
+  const rows = await q.orderBy('t.due_date').orderBy('t.created_at').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: 'follow_up',
+    title: r.title,
+    dueDate: r.due_date,
+    status: r.status as TaskStatus,
+    patient: { id: r.patient_id, fullName: r.full_name, mrn: r.mrn, mobile: r.mobile },
+    doctorId: r.doctor_id,
+    doctorName: r.doctor_name,
+    sourceAppointmentId: r.source_appointment_id,
+    appointmentId: r.appointment_id,
+    createdAt: r.created_at,
+  }));
+}
+
+export async function closeTask(env: CommandEnv, input: MethodArgs<'tasks.close'>): Promise<CommandOutput<FollowUpTask>> {
+  const task = await env.db.selectFrom('tasks').selectAll().where('id', '=', input.id).where('clinic_id', '=', env.who.clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!task) throw notFound('task');
+  if (task.status !== 'open') throw new ApiError({ code: 'conflict', reason: 'task_closed', message: 'This follow-up has already been dealt with (perhaps on another PC).' });
+  if (input.appointmentId) {
+    const appt = await env.db.selectFrom('appointments').select(['patient_id']).where('id', '=', input.appointmentId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!appt || appt.patient_id !== task.patient_id) throw new ApiError({ code: 'validation', reason: 'wrong_patient', message: 'That appointment is not this patient’s.' });
+  }
+  await env.write.update('tasks', task.id, { status: input.outcome, appointment_id: input.appointmentId, done_by: env.who.userId, done_at: env.now, ...touched(env) });
+  const [result] = await listTasks(env.db, env.who.clinicId, 'open', [task.id]);
+  return { result: result!, audit: [{ action: `task.${input.outcome}`, entityType: 'task', entityId: task.id, changes: [{ field: 'status', before: 'open', after: input.outcome }] }], entities: ['tasks'] };
 }
 
 // ---- templates and covers -------------------------------------------------------------------

@@ -14,7 +14,10 @@ import {
   walkInArgs,
 } from './appointments';
 import type { CommandEnv, CommandOutput } from './env';
+import { documentArgs } from '../api/consult';
 import {
+  attachDocument,
+  closeTask,
   discardNote,
   enterLabResult,
   orderLabs,
@@ -143,6 +146,8 @@ export const MUTATIONS = {
   'labs.order': spec(clinicApi['labs.order'].input, orderLabs),
   'labs.enterResult': spec(clinicApi['labs.enterResult'].input, enterLabResult),
   'covers.set': spec(clinicApi['covers.set'].input, setCover),
+  'tasks.close': spec(clinicApi['tasks.close'].input, closeTask),
+  'documents.attach': spec(documentArgs, attachDocument),
 } as const;
 
 export type MutationName = keyof typeof MUTATIONS;

@@ -353,6 +353,27 @@ export const SHAPES = {
     columns: { id: t(), doctor_id: t(), kind: t(), name: t(), body: t(), active: i4(), ...CONVENTIONS },
     stations: CLINICAL_STATIONS,
   },
+  /**
+   * Work for the front desk that a consultation leaves behind (issue 7): "book a follow-up with Dr Rao by
+   * 12-12-2026". Its title is made from structure (doctor, date), never from the note, so every station may
+   * receive it.
+   */
+  tasks: {
+    columns: {
+      id: t(),
+      kind: t(),
+      patient_id: t(),
+      doctor_id: t(false),
+      source_appointment_id: t(false),
+      title: t(),
+      due_date: date(false),
+      status: t(),
+      appointment_id: t(false),
+      done_by: t(false),
+      done_at: ts(false),
+      ...CONVENTIONS,
+    },
+  },
   /** Recorded allergies (a prescribed drug matching one is warned about). */
   allergies: {
     columns: { id: t(), patient_id: t(), substance: t(), reaction: t(false), severity: t(), ...CONVENTIONS },
@@ -437,6 +458,25 @@ export const SHAPES = {
       remarks: t(false),
       resulted_by: t(false),
       resulted_at: ts(false),
+      ...CONVENTIONS,
+    },
+    stations: CLINICAL_STATIONS,
+  },
+  /**
+   * Attached documents (lab reports, scans: PDF or images). The row syncs like any other; the file itself is
+   * content-addressed by `sha256` and travels through the server's blob endpoint, checked against it.
+   */
+  documents: {
+    columns: {
+      id: t(),
+      patient_id: t(),
+      appointment_id: t(false),
+      lab_result_id: t(false),
+      title: t(),
+      mime_type: t(),
+      size_bytes: i8(),
+      sha256: t(),
+      uploaded_by: t(),
       ...CONVENTIONS,
     },
     stations: CLINICAL_STATIONS,

@@ -221,10 +221,19 @@ export type DayClosingsTable = Synced<'day_closings'>;
 /** The consultation tables (migration 0010): exactly their shapes' columns. */
 export type DoctorCoversTable = Synced<'doctor_covers'>;
 export type NoteTemplatesTable = Synced<'note_templates'>;
+export type TasksTable = Synced<'tasks'>;
 export type AllergiesTable = Synced<'allergies'>;
 export type ClinicalNotesTable = Synced<'clinical_notes'>;
 export type PrescriptionsTable = Synced<'prescriptions'>;
 export type LabResultsTable = Synced<'lab_results'>;
+export type DocumentsTable = Synced<'documents'>;
+
+/** Attached files this desk holds that the server has not confirmed yet (local; migration 0010). */
+export interface BlobUploadsTable {
+  sha256: string;
+  queued_at: string;
+  uploaded_at: string | null;
+}
 
 /** The last number this desk gave in each series and financial year (local: survives a refused document). */
 export interface DocumentCountersTable {
@@ -289,11 +298,14 @@ export interface LocalDatabase {
   day_closings: DayClosingsTable;
   doctor_covers: DoctorCoversTable;
   note_templates: NoteTemplatesTable;
+  tasks: TasksTable;
   allergies: AllergiesTable;
   clinical_notes: ClinicalNotesTable;
   prescriptions: PrescriptionsTable;
   lab_results: LabResultsTable;
+  documents: DocumentsTable;
   document_counters: DocumentCountersTable;
+  blob_uploads: BlobUploadsTable;
   device: DeviceTable;
   clinics: ClinicsTable;
   staff: StaffTable;
@@ -341,8 +353,10 @@ export const DESK_HOLDS_SHAPES: Record<ShapeName, true> = {
   day_closings: true satisfies HoldsShape<DayClosingsTable, 'day_closings'>,
   doctor_covers: true satisfies HoldsShape<DoctorCoversTable, 'doctor_covers'>,
   note_templates: true satisfies HoldsShape<NoteTemplatesTable, 'note_templates'>,
+  tasks: true satisfies HoldsShape<TasksTable, 'tasks'>,
   allergies: true satisfies HoldsShape<AllergiesTable, 'allergies'>,
   clinical_notes: true satisfies HoldsShape<ClinicalNotesTable, 'clinical_notes'>,
   prescriptions: true satisfies HoldsShape<PrescriptionsTable, 'prescriptions'>,
   lab_results: true satisfies HoldsShape<LabResultsTable, 'lab_results'>,
+  documents: true satisfies HoldsShape<DocumentsTable, 'documents'>,
 };

@@ -4,6 +4,7 @@ import {
   coveringDoctorIds,
   labFromRow,
   listCovers,
+  listTasks,
   loadAllergies,
   noteRecord,
   prescriptionRecord,
@@ -17,6 +18,11 @@ import { ApiError, notFound } from '../../../src-shared/errors';
 import { ROLE_LABELS } from '../../../src-shared/roles';
 import { searchDiagnoses } from '../icd10';
 import { runMutation, syncedDb, type CallContext, type Handlers } from '../context';
+import { FileStore, looksLike } from '../files';
+import type { SyncManager } from '../sync/manager';
+import { MAX_DOCUMENT_BYTES, type DocumentInfo } from '../../../src-shared/api/consult';
+import { documentFromRow } from '../../../src-shared/commands/consult';
+import { newId } from '../../../src-shared/ids';
 
 /**
  * The consult room on the desk (issue 7): the visit's screen data, the patient's history timeline (filtered by
@@ -194,6 +200,13 @@ export async function patientHistory(ctx: CallContext, input: { patientId: strin
     }
   }
 
+  if (want('document')) {
+    const rows = await ctx.db.selectFrom('documents').select(['id', 'title', 'mime_type', 'appointment_id', 'created_at']).where('patient_id', '=', input.patientId).where('deleted_at', 'is', null).execute();
+    for (const r of rows) {
+      out.push({ kind: 'document', id: r.id, date: r.created_at.slice(0, 10), appointmentId: r.appointment_id, title: r.title, details: [r.mime_type === 'application/pdf' ? 'PDF' : 'Image'] });
+    }
+  }
+
   if (want('invoice')) {
     const rows = await ctx.db
       .selectFrom('invoices')
@@ -215,7 +228,7 @@ export async function patientHistory(ctx: CallContext, input: { patientId: strin
     const hay = [e.title, ...(e.details ?? [])].join(' ').toLowerCase();
     return words.every((w) => hay.includes(w));
   };
-  const order: Record<TimelineKind, number> = { visit: 0, prescription: 1, diet: 2, lab: 3, invoice: 4 };
+  const order: Record<TimelineKind, number> = { visit: 0, prescription: 1, diet: 2, lab: 3, document: 4, invoice: 5 };
   return out
     .filter(matches)
     .sort((x, y) => (x.date === y.date ? order[x.kind] - order[y.kind] : x.date < y.date ? 1 : -1))
@@ -252,6 +265,8 @@ export const consultHandlers: Pick<
   | 'labs.trend'
   | 'covers.list'
   | 'covers.set'
+  | 'tasks.list'
+  | 'tasks.close'
 > = {
   async 'consult.visit'(ctx, { appointmentId }) {
     return consultVisit(ctx, appointmentId);
@@ -401,4 +416,76 @@ export const consultHandlers: Pick<
   async 'covers.set'(ctx, input) {
     return (await runMutation(ctx, 'covers.set', input)) as never;
   },
+
+  async 'tasks.list'(ctx, { status }) {
+    return listTasks(syncedDb(ctx.db), ctx.session!.clinicId, status);
+  },
+
+  async 'tasks.close'(ctx, input) {
+    return (await runMutation(ctx, 'tasks.close', input)) as never;
+  },
 };
+
+async function documentInfo(ctx: CallContext, id: string): Promise<{ info: DocumentInfo; sha256: string }> {
+  const row = await ctx.db.selectFrom('documents').selectAll().where('id', '=', id).where('clinic_id', '=', ctx.session!.clinicId).where('deleted_at', 'is', null).executeTakeFirst();
+  if (!row) throw notFound('document');
+  const by = await ctx.db.selectFrom('staff').select('display_name').where('id', '=', row.uploaded_by).executeTakeFirst();
+  return { info: documentFromRow(row, by?.display_name ?? 'Unknown'), sha256: row.sha256 };
+}
+
+/**
+ * Attached documents: the file goes into this desk's content-addressed store first (fsynced), then the row is
+ * written by the shared command with the file's SHA-256 and size (never its bytes) and queued for the server's
+ * blob endpoint. Opening a document this PC does not hold fetches it from the server, checked against its hash.
+ */
+export function documentHandlers(sync: SyncManager, files: FileStore): Pick<Handlers, 'documents.attach' | 'documents.list' | 'documents.open'> {
+  sync.setBlobReader((sha) => files.get(sha));
+  const send = () => void sync.uploadBlobs((sha) => files.get(sha)).catch(() => {});
+  return {
+    async 'documents.attach'(ctx, input) {
+      const bytes = Buffer.from(input.dataBase64, 'base64');
+      if (bytes.length === 0) throw new ApiError({ code: 'validation', fields: { dataBase64: 'The file is empty.' }, message: 'The file is empty.' });
+      if (bytes.length > MAX_DOCUMENT_BYTES) throw new ApiError({ code: 'validation', fields: { dataBase64: 'The file is larger than 10 MB. Scan it at a lower resolution.' }, message: 'The file is larger than 10 MB.' });
+      if (!looksLike(input.mimeType, bytes)) {
+        const message = 'This file is not the kind it says it is: attach a real PDF, JPEG or PNG.';
+        throw new ApiError({ code: 'validation', reason: 'file_type', fields: { dataBase64: message }, message });
+      }
+      const sha256 = files.put(bytes);
+      const now = ctx.clock().toISOString();
+      await ctx.db.insertInto('blob_uploads').values({ sha256, queued_at: now, uploaded_at: null }).onConflict((oc) => oc.column('sha256').doNothing()).execute();
+      const { dataBase64: _bytes, ...rest } = input;
+      void _bytes;
+      const result = (await runMutation(ctx, 'documents.attach', { ...rest, id: newId(), sizeBytes: bytes.length, sha256 })) as DocumentInfo;
+      send();
+      return result;
+    },
+
+    async 'documents.list'(ctx, { patientId }) {
+      const rows = await ctx.db
+        .selectFrom('documents as d')
+        .leftJoin('staff as s', 's.id', 'd.uploaded_by')
+        .selectAll('d')
+        .select('s.display_name')
+        .where('d.patient_id', '=', patientId)
+        .where('d.clinic_id', '=', ctx.session!.clinicId)
+        .where('d.deleted_at', 'is', null)
+        .orderBy('d.created_at', 'desc')
+        .execute();
+      return rows.map((r) => documentFromRow(r, r.display_name ?? 'Unknown'));
+    },
+
+    async 'documents.open'(ctx, { id }) {
+      const { info, sha256 } = await documentInfo(ctx, id);
+      let bytes = files.get(sha256);
+      if (!bytes) {
+        const fetched = await sync.fetchBlob(sha256, FileStore.sha256);
+        if (!fetched) {
+          throw new ApiError({ code: 'conflict', reason: 'file_not_here', message: 'This file has not reached this PC yet: the PC that attached it has not sent it to the clinic server. Try again later.' });
+        }
+        files.put(fetched);
+        bytes = fetched;
+      }
+      return { document: info, dataBase64: bytes.toString('base64') };
+    },
+  };
+}

@@ -61,10 +61,12 @@ export const SHAPE_ENTITIES: Record<ShapeName, string[]> = {
   day_closings: ['billing'],
   doctor_covers: ['consult'],
   note_templates: ['consult'],
+  tasks: ['tasks'],
   allergies: ['consult'],
   clinical_notes: ['consult'],
   prescriptions: ['consult'],
   lab_results: ['consult'],
+  documents: ['consult'],
 };
 
 /**

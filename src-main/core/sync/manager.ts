@@ -89,6 +89,7 @@ export class SyncManager {
   readonly #deps: SyncManagerDeps;
   readonly #opts: SyncOptions;
   readonly #fetch: FetchFn;
+  #sendingBlobs = false;
   #conn: SyncConnection | null = null;
   #client: SyncClient | null = null;
   #closed = false;
@@ -110,6 +111,18 @@ export class SyncManager {
   /** Something was queued in the outbox: push it now (the write path; a no-op while standalone). */
   kick(): void {
     this.#client?.kick();
+    this.#sendBlobs();
+  }
+
+  /** Where attached files are read from for sending (the core's file store). */
+  #blobReader: ((sha256: string) => Buffer | null) | null = null;
+  setBlobReader(read: (sha256: string) => Buffer | null): void {
+    this.#blobReader = read;
+  }
+
+  #sendBlobs(): void {
+    const read = this.#blobReader;
+    if (read && this.#client?.state() === 'online') void this.uploadBlobs(read).catch(() => {});
   }
 
   async close(): Promise<void> {
@@ -134,7 +147,11 @@ export class SyncManager {
         if (tables.includes('clinics')) this.#deps.invalidateClinic();
         this.#deps.emit({ type: 'changed', entities: [...entities, 'sync'] });
       },
-      onStatusChanged: () => this.#deps.emit({ type: 'changed', entities: ['sync'] }),
+      onStatusChanged: () => {
+        this.#deps.emit({ type: 'changed', entities: ['sync'] });
+        // Back online: files attached meanwhile go to the server.
+        this.#sendBlobs();
+      },
       onRevoked: () => this.#markRevoked(),
     });
     this.#client = client;
@@ -448,6 +465,60 @@ export class SyncManager {
       throw new ApiError({ code: 'conflict', reason: 'not_joined', message: 'Online payments go through the clinic server, and this PC is not connected to one. Take cash, card or UPI instead.' });
     }
     return (await this.#adminRequest(userId, 'POST', path, body)).body;
+  }
+
+  /**
+   * Sends the attached files this desk holds and the server has not confirmed (content-addressed: sending one
+   * twice is harmless). Quietly does nothing offline or unjoined; the next call sends them.
+   */
+  async uploadBlobs(read: (sha256: string) => Buffer | null): Promise<number> {
+    const conn = this.#conn;
+    if (!conn || conn.revoked_at || this.#sendingBlobs) return 0;
+    this.#sendingBlobs = true;
+    let sent = 0;
+    try {
+      const queued = await this.#deps.db.selectFrom('blob_uploads').select('sha256').where('uploaded_at', 'is', null).orderBy('queued_at').execute();
+      for (const { sha256 } of queued) {
+        const bytes = read(sha256);
+        if (!bytes) continue;
+        let reply: ServerReply;
+        try {
+          reply = await serverRequest(this.#fetch, conn.server_url, { method: 'POST', path: '/v1/blobs', body: { sha256, dataBase64: bytes.toString('base64') }, credential: conn.credential, timeoutMs: 120_000 });
+        } catch {
+          return sent; // offline: later
+        }
+        if (reply.error) {
+          this.#deps.log.log('warn', 'sync.blob_refused', { reason: reply.error.reason ?? reply.error.code });
+          continue;
+        }
+        await this.#deps.db.updateTable('blob_uploads').set({ uploaded_at: this.#deps.clock().toISOString() }).where('sha256', '=', sha256).execute();
+        sent++;
+      }
+      if (sent) this.#deps.log.log('info', 'sync.blobs_sent', { count: sent });
+      return sent;
+    } finally {
+      this.#sendingBlobs = false;
+    }
+  }
+
+  /** An attached file from the clinic server, checked against its SHA-256; null when the server does not have it yet. */
+  async fetchBlob(sha256: string, hash: (bytes: Buffer) => string): Promise<Buffer | null> {
+    const conn = this.#conn;
+    if (!conn) return null;
+    if (conn.revoked_at) throw revokedHere();
+    const reply = await serverRequest(this.#fetch, conn.server_url, { method: 'GET', path: `/v1/blobs/${sha256}`, credential: conn.credential, timeoutMs: 120_000 });
+    if (reply.error) {
+      if (reply.status === 404) return null;
+      throw new ApiError({ code: reply.error.code, reason: reply.error.reason, message: reply.error.message });
+    }
+    const data = (reply.body as { dataBase64?: unknown })?.dataBase64;
+    if (typeof data !== 'string') throw notAClinicServer(conn.server_url);
+    const bytes = Buffer.from(data, 'base64');
+    if (hash(bytes) !== sha256) {
+      this.#deps.log.log('warn', 'sync.blob_checksum_mismatch', {});
+      throw new ApiError({ code: 'conflict', reason: 'blob_damaged', message: 'The file came from the clinic server damaged (its checksum does not match). Try again.' });
+    }
+    return bytes;
   }
 
   async listDevices(userId: string): Promise<EnrolledDeviceInfo[]> {
