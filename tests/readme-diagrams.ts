@@ -1,8 +1,9 @@
 import { appointmentMachine } from '../src-shared/machines/appointment';
 import { invoiceMachine } from '../src-shared/machines/invoice';
+import { noteMachine } from '../src-shared/machines/note';
 import { mermaidStateDiagram } from '../src-shared/machines/diagram';
 
-const MACHINES = { appointment: appointmentMachine, invoice: invoiceMachine };
+const MACHINES = { appointment: appointmentMachine, invoice: invoiceMachine, note: noteMachine };
 
 /** README.md with each `<!-- diagram:NAME -->` … `<!-- /diagram:NAME -->` block regenerated from its machine. */
 export function readmeWithDiagrams(readme: string): string {

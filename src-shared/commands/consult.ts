@@ -27,7 +27,7 @@ import type { Vitals } from '../clinical/vitals';
 import { formatDisplayDate, localParts } from '../dates';
 import { allowedNoteEvents, decideNoteTransition, NOTE_MACHINE_VERSION, type NoteActor, type NoteContext, type NoteEvent, type NoteStatus } from '../machines/note';
 import type { ShapeRow } from '../sync/shapes';
-import { newConventions, touched, type CommandEnv, type CommandOutput, type SyncedDatabase } from './env';
+import { newConventions, touched, type CommandEnv, type CommandOutput, type NewRow, type SyncedDatabase } from './env';
 
 /**
  * Consultation commands (issue 7): notes and addenda, prescriptions and diet plans, allergies, lab tests,
@@ -399,6 +399,14 @@ export async function prescriptionRecord(env: Pick<CommandEnv, 'db' | 'who' | 'n
   };
 }
 
+/** A new draft prescription or diet plan row: version 1, or the next version of one it supersedes. */
+function draftPrescriptionRow(
+  env: CommandEnv,
+  fields: Pick<PrescriptionRow, 'id' | 'patient_id' | 'appointment_id' | 'note_id' | 'doctor_id' | 'kind' | 'version' | 'supersedes_id' | 'items' | 'advice' | 'print_hindi'>,
+): NewRow<'prescriptions'> {
+  return { ...fields, author_id: env.who.userId, status: 'draft', machine_version: NOTE_MACHINE_VERSION, signed_by: null, signed_at: null, content_hash: null, ...newConventions(env) };
+}
+
 export async function savePrescription(env: CommandEnv, input: MethodArgs<'prescriptions.save'>): Promise<CommandOutput<PrescriptionRecord>> {
   const visit = await requireVisit(env, input.appointmentId);
   const columns = { items: JSON.stringify(input.items), advice: input.advice, print_hindi: input.printHindi ? 1 : 0 };
@@ -431,21 +439,7 @@ export async function savePrescription(env: CommandEnv, input: MethodArgs<'presc
     decide('draft', await prescriptionContext(env, draft), { type: 'note.save', actor: noteActor(env.who) });
     const note = await env.db.selectFrom('clinical_notes').select('id').where('appointment_id', '=', visit.id).where('kind', '=', 'note').where('status', '<>', 'discarded').where('deleted_at', 'is', null).executeTakeFirst();
     id = env.newId();
-    await env.write.insert('prescriptions', {
-      id,
-      patient_id: visit.patient_id,
-      appointment_id: visit.id,
-      note_id: note?.id ?? null,
-      ...draft,
-      version: 1,
-      supersedes_id: null,
-      status: 'draft',
-      machine_version: NOTE_MACHINE_VERSION,
-      signed_by: null,
-      signed_at: null,
-      content_hash: null,
-      ...newConventions(env),
-    });
+    await env.write.insert('prescriptions', draftPrescriptionRow(env, { id, patient_id: visit.patient_id, appointment_id: visit.id, note_id: note?.id ?? null, doctor_id: visit.doctor_id, kind: input.kind, version: 1, supersedes_id: null, ...columns }));
   }
   return {
     result: await prescriptionRecord(env, await requirePrescription(env, id)),
@@ -464,26 +458,7 @@ export async function revisePrescription(env: CommandEnv, { prescriptionId }: Me
   // A signed record accepts only an addendum: the new version is that, a draft of its own.
   decide(row.status as NoteStatus, await prescriptionContext(env, row), { type: 'note.addendum', actor: noteActor(env.who) });
   const id = env.newId();
-  await env.write.insert('prescriptions', {
-    id,
-    patient_id: row.patient_id,
-    appointment_id: row.appointment_id,
-    note_id: row.note_id,
-    doctor_id: row.doctor_id,
-    author_id: env.who.userId,
-    kind: row.kind,
-    version: row.version + 1,
-    supersedes_id: row.id,
-    status: 'draft',
-    machine_version: NOTE_MACHINE_VERSION,
-    items: row.items,
-    advice: row.advice,
-    print_hindi: row.print_hindi,
-    signed_by: null,
-    signed_at: null,
-    content_hash: null,
-    ...newConventions(env),
-  });
+  await env.write.insert('prescriptions', draftPrescriptionRow(env, { id, patient_id: row.patient_id, appointment_id: row.appointment_id, note_id: row.note_id, doctor_id: row.doctor_id, kind: row.kind, version: row.version + 1, supersedes_id: row.id, items: row.items, advice: row.advice, print_hindi: row.print_hindi }));
   return {
     result: await prescriptionRecord(env, await requirePrescription(env, id)),
     audit: [{ action: 'prescription.revised', entityType: 'prescription', entityId: id, changes: [{ field: 'supersedes', before: null, after: row.id }] }],

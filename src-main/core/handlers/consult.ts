@@ -1,4 +1,4 @@
-import type { ConsultVisit, LabTrend, PrescriptionPrint, PrescriptionRecord, TimelineEntry, TimelineKind, Diagnosis, MedicationItem, DietItem } from '../../../src-shared/api/consult';
+import type { ConsultVisit, LabTrend, PrescriptionPrint, TimelineEntry, TimelineKind, Diagnosis, MedicationItem, DietItem } from '../../../src-shared/api/consult';
 import { DOC_TYPE_LABELS, type DocType } from '../../../src-shared/api/billing';
 import {
   coveringDoctorIds,
@@ -17,7 +17,8 @@ import { ageInYears, DEFAULT_TIMEZONE, todayIn } from '../../../src-shared/dates
 import { ApiError, notFound } from '../../../src-shared/errors';
 import { ROLE_LABELS } from '../../../src-shared/roles';
 import { searchDiagnoses } from '../icd10';
-import { runMutation, syncedDb, type CallContext, type Handlers } from '../context';
+import { runMutation, syncedDb, type CallContext, type Handler, type Handlers } from '../context';
+import type { MethodOutput } from '../../../src-shared/api/contract';
 import { FileStore, looksLike } from '../files';
 import type { SyncManager } from '../sync/manager';
 import { MAX_DOCUMENT_BYTES, type DocumentInfo } from '../../../src-shared/api/consult';
@@ -241,6 +242,12 @@ function ageText(dob: string | null, estimated: boolean, today: string): string 
   return `${estimated ? '~' : ''}${years} y`;
 }
 
+/** A ClinicApi method that is exactly its shared command: the command's result is the method's. */
+type PassThrough = 'consult.saveTemplate' | 'consult.removeTemplate' | 'notes.save' | 'notes.discard' | 'prescriptions.save' | 'prescriptions.revise' | 'prescriptions.sign' | 'allergies.save' | 'allergies.remove' | 'labs.order' | 'labs.enterResult' | 'covers.set' | 'tasks.close';
+function mutate<M extends PassThrough>(name: M): Handler<M> {
+  return async (ctx, input) => (await runMutation(ctx, name, input as never)) as MethodOutput<M>;
+}
+
 export const consultHandlers: Pick<
   Handlers,
   | 'consult.visit'
@@ -285,38 +292,24 @@ export const consultHandlers: Pick<
     return rows.map(templateFromRow);
   },
 
-  async 'consult.saveTemplate'(ctx, input) {
-    return (await runMutation(ctx, 'consult.saveTemplate', input)) as never;
-  },
+  'consult.saveTemplate': mutate('consult.saveTemplate'),
 
-  async 'consult.removeTemplate'(ctx, input) {
-    return (await runMutation(ctx, 'consult.removeTemplate', input)) as { removed: true };
-  },
+  'consult.removeTemplate': mutate('consult.removeTemplate'),
 
-  async 'notes.save'(ctx, input) {
-    return (await runMutation(ctx, 'notes.save', input)) as never;
-  },
+  'notes.save': mutate('notes.save'),
 
   async 'notes.sign'(ctx, input) {
     const { appointmentId } = (await runMutation(ctx, 'notes.sign', input)) as { appointmentId: string };
     return consultVisit(ctx, appointmentId);
   },
 
-  async 'notes.discard'(ctx, input) {
-    return (await runMutation(ctx, 'notes.discard', input)) as never;
-  },
+  'notes.discard': mutate('notes.discard'),
 
-  async 'prescriptions.save'(ctx, input) {
-    return (await runMutation(ctx, 'prescriptions.save', input)) as PrescriptionRecord;
-  },
+  'prescriptions.save': mutate('prescriptions.save'),
 
-  async 'prescriptions.revise'(ctx, input) {
-    return (await runMutation(ctx, 'prescriptions.revise', input)) as PrescriptionRecord;
-  },
+  'prescriptions.revise': mutate('prescriptions.revise'),
 
-  async 'prescriptions.sign'(ctx, input) {
-    return (await runMutation(ctx, 'prescriptions.sign', input)) as PrescriptionRecord;
-  },
+  'prescriptions.sign': mutate('prescriptions.sign'),
 
   async 'prescriptions.last'(ctx, { patientId, kind }) {
     const env = await readEnv(ctx);
@@ -360,21 +353,13 @@ export const consultHandlers: Pick<
     return out;
   },
 
-  async 'allergies.save'(ctx, input) {
-    return (await runMutation(ctx, 'allergies.save', input)) as never;
-  },
+  'allergies.save': mutate('allergies.save'),
 
-  async 'allergies.remove'(ctx, input) {
-    return (await runMutation(ctx, 'allergies.remove', input)) as never;
-  },
+  'allergies.remove': mutate('allergies.remove'),
 
-  async 'labs.order'(ctx, input) {
-    return (await runMutation(ctx, 'labs.order', input)) as never;
-  },
+  'labs.order': mutate('labs.order'),
 
-  async 'labs.enterResult'(ctx, input) {
-    return (await runMutation(ctx, 'labs.enterResult', input)) as never;
-  },
+  'labs.enterResult': mutate('labs.enterResult'),
 
   async 'labs.list'(ctx, { patientId }) {
     const rows = await ctx.db.selectFrom('lab_results').selectAll().where('patient_id', '=', patientId).where('clinic_id', '=', ctx.session!.clinicId).where('deleted_at', 'is', null).orderBy('collected_on', 'desc').orderBy('test_name').execute();
@@ -413,17 +398,13 @@ export const consultHandlers: Pick<
     return listCovers(syncedDb(ctx.db), ctx.session!.clinicId);
   },
 
-  async 'covers.set'(ctx, input) {
-    return (await runMutation(ctx, 'covers.set', input)) as never;
-  },
+  'covers.set': mutate('covers.set'),
 
   async 'tasks.list'(ctx, { status }) {
     return listTasks(syncedDb(ctx.db), ctx.session!.clinicId, status);
   },
 
-  async 'tasks.close'(ctx, input) {
-    return (await runMutation(ctx, 'tasks.close', input)) as never;
-  },
+  'tasks.close': mutate('tasks.close'),
 };
 
 async function documentInfo(ctx: CallContext, id: string): Promise<{ info: DocumentInfo; sha256: string }> {
