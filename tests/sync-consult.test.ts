@@ -58,7 +58,7 @@ describe(`clinical records through the server (${kind})`, () => {
     expect((await world.t.central.db.selectFrom('mutations').select(['name', 'message']).where('status', '=', 'rejected').execute())).toEqual([]);
   });
 
-  it('a forged mutation cannot change a signed note, nor sign one as someone else', async () => {
+  it('a forged mutation cannot change a signed note, nor sign one as someone who may not, nor write from a front desk PC', async () => {
     const staff = readDesk<{ id: string; username: string }>(consult, 'SELECT id, username FROM staff');
     const drRao = staff.find((s) => s.username === 'drrao')!.id;
     const farah = staff.find((s) => s.username === 'farah')!.id;
@@ -77,6 +77,13 @@ describe(`clinical records through the server (${kind})`, () => {
     // A front desk user (on the reception PC) is not allowed clinical writes at all.
     const asReception = await push(reception, [{ name: 'notes.save', userId: farah, args: { appointmentId, subjective: 'x' } }]);
     expect(asReception[0]).toMatchObject({ status: 'rejected', message: expect.stringMatching(/not allowed/) });
+    // Signing again, or as an administrator (who may read notes but not sign them), is refused.
+    const asha = staff.find((s) => s.username === 'asha')!.id;
+    expect((await push(consult, [{ name: 'notes.sign', userId: drRao, args: { noteId } }]))[0]).toMatchObject({ status: 'rejected' });
+    expect((await push(admin, [{ name: 'notes.sign', userId: asha, args: { noteId } }]))[0]).toMatchObject({ status: 'rejected', message: expect.stringMatching(/not allowed/) });
+    // A doctor's note pushed from the reception PC is refused too: clinical text never lands on a front desk PC.
+    const fromReception = await push(reception, [{ name: 'notes.save', userId: drRao, args: { appointmentId, subjective: 'Secret symptom' } }]);
+    expect(fromReception[0]).toMatchObject({ status: 'rejected', message: expect.stringMatching(/consult-room/) });
     const row = await world.t.central.db.selectFrom('clinical_notes').select(['subjective', 'assessment', 'status']).where('id', '=', noteId).executeTakeFirstOrThrow();
     expect(row).toEqual({ subjective: 'Chest tightness on exertion', assessment: 'Stable angina', status: 'signed' });
   });
@@ -86,6 +93,8 @@ describe(`clinical records through the server (${kind})`, () => {
     await expect(sql`UPDATE clinical_notes SET assessment = 'Nothing wrong' WHERE id = ${noteId}`.execute(db)).rejects.toThrow(/signed clinical record cannot be changed/);
     await expect(sql`UPDATE clinical_notes SET status = 'draft', signed_by = NULL, signed_at = NULL, content_hash = NULL WHERE id = ${noteId}`.execute(db)).rejects.toThrow(/cannot be changed/);
     await expect(sql`DELETE FROM clinical_notes WHERE id = ${noteId}`.execute(db)).rejects.toThrow(/cannot be changed/);
+    await expect(sql`UPDATE clinical_notes SET deleted_at = now() WHERE id = ${noteId}`.execute(db)).rejects.toThrow(/cannot be changed/);
+    await expect(sql`TRUNCATE clinical_notes CASCADE`.execute(db)).rejects.toThrow(/cannot be truncated/);
     await expect(sql`UPDATE prescriptions SET items = '[]' WHERE appointment_id = ${appointmentId}`.execute(db)).rejects.toThrow(/cannot be changed/);
     const local = readDesk<{ assessment: string }>(consult, 'SELECT assessment FROM clinical_notes WHERE id = ?', noteId)[0]!;
     expect(local.assessment).toBe('Stable angina');
@@ -114,6 +123,54 @@ describe(`clinical records through the server (${kind})`, () => {
     const fetched = await fetch(`${world.server.url}/v1/blobs/${doc.sha256}`, { headers: { authorization: `Bearer ${credentialOf(reception)}` } });
     expect(fetched.status).toBe(403);
     expect(await fetched.text()).not.toContain('lipid');
+  });
+
+  it('a doctor signed in at the reception PC cannot write clinical records there', async () => {
+    const drOnReception = (await reception.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null)).token;
+    const refused = await reception.fail('notes.save', { appointmentId, subjective: 'Secret symptom' }, drOnReception);
+    expect(refused).toMatchObject({ code: 'permission', message: expect.stringMatching(/consult-room/) });
+    expect(readDesk(reception, 'SELECT id FROM clinical_notes')).toEqual([]);
+    expect(readDesk(reception, `SELECT mutation_id FROM outbox WHERE name LIKE 'notes.%'`)).toEqual([]);
+  });
+
+  it('a walk-in made offline on the consult PC and its signed note go up in one batch and are both applied', async () => {
+    const farahHere = (await consult.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null)).token;
+    world.desks[1]!.net.online = false;
+    const walkIn = await consult.call('appointments.walkIn', { doctorId: world.doctorId, patientId, type: 'follow_up' }, farahHere);
+    const draft = await consult.call('notes.save', { appointmentId: walkIn.id, subjective: 'Review, offline' }, doctor);
+    await consult.call('notes.save', { noteId: draft.id, appointmentId: walkIn.id, subjective: 'Review, offline', assessment: 'Better', followUpDate: world.tomorrow }, doctor);
+    await consult.call('notes.sign', { noteId: draft.id }, doctor);
+    world.desks[1]!.net.online = true;
+    await settled(consult);
+    const note = await world.t.central.db.selectFrom('clinical_notes').select(['status', 'assessment']).where('id', '=', draft.id).executeTakeFirst();
+    expect(note).toEqual({ status: 'signed', assessment: 'Better' });
+    const task = await world.t.central.db.selectFrom('tasks').select(['status', 'source_appointment_id']).where('source_appointment_id', '=', walkIn.id).executeTakeFirst();
+    expect(task).toEqual({ status: 'open', source_appointment_id: walkIn.id });
+    expect(readDesk<{ status: string }>(consult, 'SELECT status FROM clinical_notes WHERE id = ?', draft.id)[0]?.status).toBe('signed');
+  });
+
+  it('a note refused by the server (two PCs wrote the same visit offline) keeps its text in Needs attention, for the doctor only', async () => {
+    const farahHere = (await consult.call('auth.signIn', { username: 'farah', password: 'pw-farah-123' }, null)).token;
+    const walkIn = await consult.call('appointments.walkIn', { doctorId: world.doctorId, patientId, type: 'follow_up' }, farahHere);
+    await settled(consult);
+    await until(() => readDesk(admin, `SELECT id FROM appointments WHERE id = ?`, walkIn.id).length === 1, 'the visit on the admin PC');
+    const drOnAdmin = (await admin.call('auth.signIn', { username: 'drrao', password: 'pw-drrao-123' }, null)).token;
+    // The admin PC, offline, writes first; the consult room's note reaches the server first.
+    world.desks[0]!.net.online = false;
+    await admin.call('notes.save', { appointmentId: walkIn.id, subjective: 'Written on the admin PC', assessment: 'Second opinion' }, drOnAdmin);
+    await consult.call('notes.save', { appointmentId: walkIn.id, subjective: 'Written in the consult room' }, doctor);
+    await settled(consult);
+    world.desks[0]!.net.online = true;
+    await settled(admin);
+    const [item] = await until(async () => {
+      const items = await admin.call('inbox.list', {}, drOnAdmin);
+      return items.length ? items : null;
+    }, 'the refusal in Needs attention');
+    expect(item!.title).toMatch(/^Note for .+'s visit with Test doctor/);
+    expect(item!.typed).toEqual(expect.arrayContaining([{ label: 'Subjective', value: 'Written on the admin PC' }, { label: 'Assessment', value: 'Second opinion' }]));
+    const asFrontDesk = await admin.call('inbox.list', {}, world.desks[0]!.frontDesk);
+    expect(JSON.stringify(asFrontDesk)).not.toContain('Second opinion');
+    expect(asFrontDesk[0]!.explanation).toMatch(/Only the doctor can see what was written/);
   });
 
   it('front desk and accounts PCs never receive clinical tables; their shape requests for them are refused', async () => {

@@ -211,6 +211,14 @@ export const migration0009: Migration = {
       $$`,
       `CREATE TRIGGER clinical_notes_locked BEFORE UPDATE OR DELETE ON clinical_notes FOR EACH ROW EXECUTE FUNCTION clinicdesk_signed_locked()`,
       `CREATE TRIGGER prescriptions_locked BEFORE UPDATE OR DELETE ON prescriptions FOR EACH ROW EXECUTE FUNCTION clinicdesk_signed_locked()`,
+      // TRUNCATE skips row triggers: refused outright on the tables that hold signed records.
+      `CREATE FUNCTION clinicdesk_no_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'Clinical records cannot be truncated (%).', TG_TABLE_NAME USING ERRCODE = 'check_violation';
+      END
+      $$`,
+      `CREATE TRIGGER clinical_notes_no_truncate BEFORE TRUNCATE ON clinical_notes FOR EACH STATEMENT EXECUTE FUNCTION clinicdesk_no_truncate()`,
+      `CREATE TRIGGER prescriptions_no_truncate BEFORE TRUNCATE ON prescriptions FOR EACH STATEMENT EXECUTE FUNCTION clinicdesk_no_truncate()`,
     ];
     for (const table of TABLES) {
       statements.push(

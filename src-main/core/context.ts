@@ -16,7 +16,8 @@ import {
 import { DEFAULT_TIMEZONE } from '../../src-shared/dates';
 import { ApiError, notFound } from '../../src-shared/errors';
 import { newId } from '../../src-shared/ids';
-import type { ShapeName } from '../../src-shared/sync/shapes';
+import { stationReceives, type ShapeName } from '../../src-shared/sync/shapes';
+import { CLINICAL_MUTATIONS, notAClinicalStation } from '../../src-shared/commands/consult';
 import type { ScryptParams } from './auth/password';
 import type { Session, SessionStore } from './auth/sessions';
 import type { LocalDatabase } from './db/schema';
@@ -216,7 +217,10 @@ export async function runMutation<N extends MutationName>(
     name,
     async (trx, now) => {
       const device = await trx.selectFrom('device').select('patient_series').executeTakeFirstOrThrow();
-      const invoiceSeries = await deskInvoiceSeries(trx);
+      const conn = await trx.selectFrom('sync_connection').select(['invoice_series', 'station_role']).executeTakeFirst();
+      const invoiceSeries = conn?.invoice_series ?? STANDALONE_INVOICE_SERIES;
+      // Clinical records are written only where the station keeps them (a desk on its own keeps everything).
+      if (conn && CLINICAL_MUTATIONS.has(name) && !stationReceives('clinical_notes', conn.station_role)) throw notAClinicalStation();
       const writer = new DeskWriter(trx, who.clinicId);
       const ids: string[] = [];
       const env: CommandEnv = {

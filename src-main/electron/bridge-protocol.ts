@@ -14,7 +14,7 @@ export const IPC_PRINT = 'clinic:print';
 export interface PrintRequest {
   mode: 'printer' | 'pdf';
   /** A4 documents, or the 80 mm receipt roll. */
-  paper: 'A4' | 'receipt80';
+  paper: 'A4' | 'A5' | 'receipt80';
   /** Suggested file name for a PDF (no folders). */
   fileName: string;
 }

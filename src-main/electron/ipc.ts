@@ -34,7 +34,7 @@ export function registerIpc(getWindow: () => BrowserWindow | null, core: Utility
 }
 
 /**
- * Printing (issue 6): the window shows a print view (A4 document or 80 mm receipt) and asks for it to go to
+ * Printing (issue 6): the window shows a print view (A4 or A5 document, or 80 mm receipt) and asks for it to go to
  * a printer (the system dialog) or to a PDF the user saves where they choose. Same sender checks as the API.
  */
 export function registerPrint(getWindow: () => BrowserWindow | null): void {
@@ -43,13 +43,13 @@ export function registerPrint(getWindow: () => BrowserWindow | null): void {
     if (!win || !isTrustedSender(event, win)) return { ok: false, message: 'This window may not print.' };
     const req = (payload ?? {}) as Partial<PrintRequest>;
     const receipt = req.paper === 'receipt80';
-    // 80 mm roll: width in inches, a long page the printer cuts.
-    const pageSize = receipt ? { width: 80 / 25.4, height: 297 / 25.4 } : ('A4' as const);
+    // 80 mm roll: width in inches, a long page the printer cuts. A5 for prescriptions (issue 7).
+    const pageSize = receipt ? { width: 80 / 25.4, height: 297 / 25.4 } : req.paper === 'A5' ? ('A5' as const) : ('A4' as const);
     if (req.mode === 'pdf') {
       const name = (typeof req.fileName === 'string' ? req.fileName : 'document').replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 80) || 'document';
       const target = await dialog.showSaveDialog(win, { defaultPath: `${name}.pdf`, filters: [{ name: 'PDF', extensions: ['pdf'] }] });
       if (target.canceled || !target.filePath) return { ok: false, message: 'Not saved.' };
-      const pdf = await win.webContents.printToPDF({ pageSize, printBackground: true, margins: { marginType: receipt ? 'none' : 'default' } });
+      const pdf = await win.webContents.printToPDF({ pageSize, printBackground: true, preferCSSPageSize: true, margins: { marginType: receipt ? 'none' : 'default' } });
       await fs.writeFile(target.filePath, pdf);
       return { ok: true, message: 'Saved.' };
     }

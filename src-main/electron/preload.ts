@@ -13,5 +13,5 @@ contextBridge.exposeInMainWorld('clinic', {
     return () => ipcRenderer.removeListener(IPC_EVENT, wrapped);
   },
   /** Prints the page shown (a print view) through Electron: to a printer, or saved as a PDF. Browser mode uses window.print(). */
-  print: (request: { mode: 'printer' | 'pdf'; paper: 'A4' | 'receipt80'; fileName: string }) => ipcRenderer.invoke(IPC_PRINT, request),
+  print: (request: { mode: 'printer' | 'pdf'; paper: 'A4' | 'A5' | 'receipt80'; fileName: string }) => ipcRenderer.invoke(IPC_PRINT, request),
 });

@@ -32,7 +32,8 @@ export interface RunningHost {
 }
 
 const COOKIE = 'clinicdesk_launch';
-const MAX_BODY = 1024 * 1024;
+/** Large enough for an attached report (10 MB, base64-encoded: about 13.4 MB). */
+const MAX_BODY = 16 * 1024 * 1024;
 
 
 const TYPES: Record<string, string> = {

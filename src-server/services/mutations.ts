@@ -16,6 +16,7 @@ import {
 import { DEFAULT_TIMEZONE } from '../../src-shared/dates';
 import type { Role } from '../../src-shared/roles';
 import { SHAPE_NAMES, shapeColumns, stationReceives, type ShapeName } from '../../src-shared/sync/shapes';
+import { CLINICAL_MUTATIONS, notAClinicalStation } from '../../src-shared/commands/consult';
 import type { CentralDatabase, DevicesTable } from '../db/schema';
 
 /**
@@ -319,6 +320,7 @@ async function applyBatch(trx: Trx, device: DevicesTable, batch: Envelope[], sav
       if (!mayMutate(m.name, user)) {
         throw new ApiError({ code: 'permission', reason: 'not_allowed', message: 'The person who made this change is not allowed to make it.' });
       }
+      if (CLINICAL_MUTATIONS.has(m.name) && !stationReceives('clinical_notes', station)) throw notAClinicalStation();
       const ids = [...m.ids];
       const env: CommandEnv = {
         db: trx as unknown as Kysely<SyncedDatabase>,

@@ -341,6 +341,8 @@ export interface PrescriptionPrint {
   patient: { fullName: string; mrn: string; sex: string; age: string | null };
   visitDate: string;
   diagnoses: Diagnosis[];
+  /** Known allergies, printed so a pharmacist sees them too. */
+  allergies: Allergy[];
   vitals: Vitals | null;
   followUpDate: string | null;
 }

@@ -38,6 +38,33 @@ import { newConventions, touched, type CommandEnv, type CommandOutput, type NewR
  * Audit entries name what happened and to which record, never the clinical text (no PHI in the audit diff).
  */
 
+/**
+ * The commands that write clinical tables: made only on a PC whose station receives them (a consult room or an
+ * administrator's), so clinical text never lands on a front desk or accounts PC, even when a doctor signs in there.
+ */
+export const CLINICAL_MUTATIONS: ReadonlySet<string> = new Set([
+  'consult.saveTemplate',
+  'consult.removeTemplate',
+  'notes.save',
+  'notes.sign',
+  'notes.discard',
+  'prescriptions.save',
+  'prescriptions.revise',
+  'prescriptions.sign',
+  'allergies.save',
+  'allergies.remove',
+  'labs.order',
+  'labs.enterResult',
+  'documents.attach',
+]);
+
+export const notAClinicalStation = () =>
+  new ApiError({
+    code: 'permission',
+    reason: 'not_clinical_station',
+    message: 'Clinical records are kept only on consult-room and administrator PCs, not on this one. Use a consult-room PC.',
+  });
+
 /** Statuses of an appointment that make it a visit: the patient has been checked in. */
 export const VISIT_STATUSES = ['checked_in', 'in_consult', 'completed'] as const;
 
@@ -45,8 +72,9 @@ type Db = Kysely<SyncedDatabase>;
 type NoteRow = ShapeRow<'clinical_notes'>;
 type PrescriptionRow = ShapeRow<'prescriptions'>;
 
-export async function requireVisit(env: Pick<CommandEnv, 'db' | 'who'>, appointmentId: string): Promise<ShapeRow<'appointments'>> {
-  const row = await env.db.selectFrom('appointments').selectAll().where('id', '=', appointmentId).where('clinic_id', '=', env.who.clinicId).executeTakeFirst();
+export async function requireVisit(env: Pick<CommandEnv, 'db' | 'who' | 'unstored'>, appointmentId: string): Promise<ShapeRow<'appointments'>> {
+  // A walk-in made in the same push batch is not stored yet on the server: read the batch's copy first.
+  const row = env.unstored('appointments', appointmentId) ?? (await env.db.selectFrom('appointments').selectAll().where('id', '=', appointmentId).where('clinic_id', '=', env.who.clinicId).executeTakeFirst());
   if (!row || row.deleted_at !== null) throw notFound('visit');
   if (!(VISIT_STATUSES as readonly string[]).includes(row.status)) {
     throw new ApiError({ code: 'conflict', reason: 'not_a_visit', message: 'The patient has not been checked in for this appointment yet: check them in first.' });
@@ -495,14 +523,14 @@ export async function saveAllergy(env: CommandEnv, input: MethodArgs<'allergies.
     id = env.newId();
     await env.write.insert('allergies', { id, patient_id: input.patientId, ...values, ...newConventions(env) });
   }
-  return { result: await loadAllergies(env.db, input.patientId), audit: [{ action: 'allergy.recorded', entityType: 'patient', entityId: input.patientId, changes: [] }], entities: ['consult'] };
+  return { result: await loadAllergies(env.db, input.patientId), audit: [{ action: 'allergy.recorded', entityType: 'allergy', entityId: id, changes: [] }], entities: ['consult'] };
 }
 
 export async function removeAllergy(env: CommandEnv, { id }: MethodArgs<'allergies.remove'>): Promise<CommandOutput<Allergy[]>> {
   const row = await env.db.selectFrom('allergies').select(['id', 'patient_id']).where('id', '=', id).where('clinic_id', '=', env.who.clinicId).where('deleted_at', 'is', null).executeTakeFirst();
   if (!row) throw notFound('allergy');
   await env.write.update('allergies', id, { deleted_at: env.now, ...touched(env) });
-  return { result: await loadAllergies(env.db, row.patient_id), audit: [{ action: 'allergy.removed', entityType: 'patient', entityId: row.patient_id, changes: [] }], entities: ['consult'] };
+  return { result: await loadAllergies(env.db, row.patient_id), audit: [{ action: 'allergy.removed', entityType: 'allergy', entityId: id, changes: [] }], entities: ['consult'] };
 }
 
 // ---- lab tests ------------------------------------------------------------------------------
@@ -688,8 +716,8 @@ export async function closeTask(env: CommandEnv, input: MethodArgs<'tasks.close'
   if (!task) throw notFound('task');
   if (task.status !== 'open') throw new ApiError({ code: 'conflict', reason: 'task_closed', message: 'This follow-up has already been dealt with (perhaps on another PC).' });
   if (input.appointmentId) {
-    const appt = await env.db.selectFrom('appointments').select(['patient_id']).where('id', '=', input.appointmentId).where('deleted_at', 'is', null).executeTakeFirst();
-    if (!appt || appt.patient_id !== task.patient_id) throw new ApiError({ code: 'validation', reason: 'wrong_patient', message: 'That appointment is not this patient’s.' });
+    const appt = env.unstored('appointments', input.appointmentId) ?? (await env.db.selectFrom('appointments').selectAll().where('id', '=', input.appointmentId).where('clinic_id', '=', env.who.clinicId).executeTakeFirst());
+    if (!appt || appt.deleted_at !== null || appt.patient_id !== task.patient_id) throw new ApiError({ code: 'validation', reason: 'wrong_patient', message: 'That appointment is not this patient’s.' });
   }
   await env.write.update('tasks', task.id, { status: input.outcome, appointment_id: input.appointmentId, done_by: env.who.userId, done_at: env.now, ...touched(env) });
   const [result] = await listTasks(env.db, env.who.clinicId, 'open', [task.id]);

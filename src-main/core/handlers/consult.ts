@@ -336,8 +336,12 @@ export const consultHandlers: Pick<
       .selectFrom('staff as s')
       .leftJoin('doctor_profiles as d', (j) => j.onRef('d.staff_id', '=', 's.id').on('d.deleted_at', 'is', null))
       .select(['s.display_name', 'd.registration_number', 'd.specialty'])
-      .where('s.id', '=', row.doctor_id)
+      // The doctor who signed it (a covering doctor, perhaps), else the treating doctor of a draft.
+      .where('s.id', '=', row.signed_by ?? row.doctor_id)
       .executeTakeFirstOrThrow();
+    // The note's findings go on the paper only once the note is signed too (a signed prescription's print must
+    // not carry a draft's diagnoses); a draft prescription prints as a draft anyway.
+    const note = visit.note && (visit.note.status === 'signed' || row.status !== 'signed') ? visit.note : null;
     const clinic = (await ctx.clinic())!;
     const today = todayIn(env.clinic.timezone, ctx.clock());
     const out: PrescriptionPrint = {
@@ -346,9 +350,10 @@ export const consultHandlers: Pick<
       doctor: { name: doctor.display_name, registrationNumber: doctor.registration_number, specialty: doctor.specialty ?? ROLE_LABELS.doctor },
       patient: { fullName: visit.patient.fullName, mrn: visit.patient.mrn, sex: visit.patient.sex, age: ageText(visit.patient.dateOfBirth, visit.patient.dobEstimated, today) },
       visitDate: visit.appointment.date,
-      diagnoses: visit.note?.diagnoses ?? [],
-      vitals: visit.note?.vitals ?? null,
-      followUpDate: visit.note?.followUpDate ?? null,
+      diagnoses: note?.diagnoses ?? [],
+      allergies: visit.allergies,
+      vitals: note?.vitals ?? null,
+      followUpDate: note?.followUpDate ?? null,
     };
     return out;
   },

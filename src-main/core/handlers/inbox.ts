@@ -174,11 +174,39 @@ async function describe(row: Row, names: Names, role: Role): Promise<Pick<InboxI
     case 'dayClosing.close':
       title = `Day closing for ${formatDisplayDate(String(args.businessDate))}`;
       break;
+    case 'notes.save':
+    case 'prescriptions.save':
+    case 'labs.enterResult': {
+      const appt = args.appointmentId ? await names.appointment(args.appointmentId) : null;
+      const patient = appt ? appt.patient : await names.patient(args.patientId);
+      const what = { 'notes.save': args.parentId ? 'Addendum' : 'Note', 'prescriptions.save': args.kind === 'diet' ? 'Diet plan' : 'Prescription', 'labs.enterResult': 'Lab result' }[row.name];
+      title = appt ? `${what} for ${patient}'s visit with ${appt.doctor}, ${appt.when}` : `${what} for ${patient}`;
+      // What was written is clinical: shown only to doctors and administrators, so it can be copied back in.
+      if (role === 'doctor' || role === 'admin') {
+        if (row.name === 'notes.save') {
+          for (const k of ['subjective', 'objective', 'assessment', 'plan'] as const) if (args[k]) typed.push({ label: k[0]!.toUpperCase() + k.slice(1), value: show(args[k]) });
+          const dx = (Array.isArray(args.diagnoses) ? args.diagnoses : []) as Array<{ code?: string | null; title?: string }>;
+          if (dx.length) typed.push({ label: 'Diagnoses', value: dx.map((d) => (d.code ? `${d.code} ${d.title ?? ''}` : (d.title ?? ''))).join('; ') });
+        } else if (row.name === 'prescriptions.save') {
+          const items = (Array.isArray(args.items) ? args.items : []) as Array<Record<string, unknown>>;
+          items.forEach((it, i) => typed.push({ label: `Line ${i + 1}`, value: [it.generic ?? it.meal, it.strength, it.dose, it.frequency ?? it.advice].filter(Boolean).map(String).join(' · ') }));
+          if (args.advice) typed.push({ label: 'Advice', value: show(args.advice) });
+        } else {
+          const test = (args.test ?? {}) as Record<string, unknown>;
+          typed.push({ label: 'Test', value: show(test.name) }, { label: 'Result', value: `${show(args.value)}${test.unit ? ` ${String(test.unit)}` : ''}` }, { label: 'Sample date', value: formatDisplayDate(String(args.collectedOn)) });
+        }
+        explanation = `${row.message ?? 'The clinic server refused this change.'} What was written is below: copy it into the visit's record again (or an addendum) before discarding this.`;
+      } else {
+        explanation = `${row.message ?? 'The clinic server refused this change.'} Only the doctor can see what was written.`;
+      }
+      break;
+    }
     default:
       title = `A change (${row.name}) made on this PC`;
   }
-  // Rebooking books an appointment: offered only to those who may book.
-  if (!can(role, 'appointments.book')) actions = actions.filter((a) => a !== 'rebook');
+  // Rebooking books (and confirms) an appointment: offered only to those who may book and confirm — the front
+  // desk and administrators (a doctor may only request a follow-up slot).
+  if (!can(role, 'appointments.book') || role === 'doctor') actions = actions.filter((a) => a !== 'rebook');
   return { title, explanation, typed, actions };
 }
 

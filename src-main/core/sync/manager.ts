@@ -120,6 +120,17 @@ export class SyncManager {
     this.#blobReader = read;
   }
 
+  #blobRetry: NodeJS.Timeout | null = null;
+  /** A file the server did not take (or could not be reached for) is tried again in 30 s, whatever else happens. */
+  #retryBlobsLater(): void {
+    if (this.#blobRetry || this.#closed) return;
+    this.#blobRetry = setTimeout(() => {
+      this.#blobRetry = null;
+      this.#sendBlobs();
+    }, 30_000);
+    this.#blobRetry.unref();
+  }
+
   #sendBlobs(): void {
     const read = this.#blobReader;
     if (read && this.#client?.state() === 'online') void this.uploadBlobs(read).catch(() => {});
@@ -127,6 +138,7 @@ export class SyncManager {
 
   async close(): Promise<void> {
     this.#closed = true;
+    if (this.#blobRetry) clearTimeout(this.#blobRetry);
     const client = this.#client;
     this.#client = null;
     await client?.stop();
@@ -485,10 +497,12 @@ export class SyncManager {
         try {
           reply = await serverRequest(this.#fetch, conn.server_url, { method: 'POST', path: '/v1/blobs', body: { sha256, dataBase64: bytes.toString('base64') }, credential: conn.credential, timeoutMs: 120_000 });
         } catch {
+          this.#retryBlobsLater();
           return sent; // offline: later
         }
         if (reply.error) {
           this.#deps.log.log('warn', 'sync.blob_refused', { reason: reply.error.reason ?? reply.error.code });
+          this.#retryBlobsLater();
           continue;
         }
         await this.#deps.db.updateTable('blob_uploads').set({ uploaded_at: this.#deps.clock().toISOString() }).where('sha256', '=', sha256).execute();
