@@ -85,6 +85,9 @@ test('book → confirm → check in → doctor calls in and completes, with the 
     await expect(page.getByRole('region', { name: 'Waiting' }).getByText(kavita!.fullName)).toBeVisible();
     await screenshot(page, '21-doctor-queue');
     await page.getByRole('button', { name: /Call next/ }).click();
+    // Calling the patient in opens the consult screen (issue 7); the queue shows them with the doctor.
+    await expect(page).toHaveURL(/#\/consult\//);
+    await shell.nav('My queue').click();
     const consult = page.getByRole('region', { name: 'In consultation' });
     await expect(consult.getByText(kavita!.fullName)).toBeVisible();
     await screenshot(page, '22-doctor-queue-in-consult');

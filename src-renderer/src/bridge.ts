@@ -14,7 +14,7 @@ export interface ClinicBridge {
    * Electron only: prints the page shown (a print view) to a printer, or saves it as a PDF where the user
    * chooses. Browser mode has none: its print views use window.print().
    */
-  print?(request: { mode: 'printer' | 'pdf'; paper: 'A4' | 'receipt80'; fileName: string }): Promise<{ ok: boolean; message: string }>;
+  print?(request: { mode: 'printer' | 'pdf'; paper: 'A4' | 'A5' | 'receipt80'; fileName: string }): Promise<{ ok: boolean; message: string }>;
 }
 
 declare global {

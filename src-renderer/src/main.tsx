@@ -1,6 +1,10 @@
 import '@mantine/core/styles.css';
 import '@mantine/dates/styles.css';
+import '@mantine/charts/styles.css';
 import '@mantine/notifications/styles.css';
+// Hindi on prescriptions and in the consult screen: bundled, so every desk (and the PDF) has Devanagari glyphs.
+import '@fontsource/noto-sans-devanagari/400.css';
+import '@fontsource/noto-sans-devanagari/700.css';
 import './app/app.css';
 import 'dayjs/locale/en-in';
 import { StrictMode } from 'react';

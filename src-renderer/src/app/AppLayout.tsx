@@ -15,6 +15,7 @@ import {
   IconLogout,
   IconSettings,
   IconStethoscope,
+  IconTemplate,
   IconUsers,
   IconUsersGroup,
 } from '@tabler/icons-react';
@@ -125,6 +126,9 @@ export function AppLayout() {
               leftSection={<IconListNumbers size={18} />}
               active={at('/queue')}
             />
+          )}
+          {can('consult.templates') && (
+            <NavLink component={Link} to="/templates" label="Templates" leftSection={<IconTemplate size={18} />} active={at('/templates')} />
           )}
           {can('inbox.list') && (
             <NavLink

@@ -9,6 +9,13 @@ import { installBridge } from '../bridge';
  * before a synced row arrived): TanStack Query then keeps that first fetch rather than starting another,
  * and its answer may predate the change. Such queries are fetched once more when that first fetch ends.
  */
+/** Screens that show other entities' records too: a patient's history lists their visits and bills. */
+const ALSO_REFRESH: Record<string, readonly (readonly string[])[]> = {
+  appointments: [['consult', 'history']],
+  billing: [['consult', 'history']],
+  tasks: [['consult', 'history']],
+};
+
 export function LiveUpdates() {
   const queryClient = useQueryClient();
   useEffect(() => {
@@ -25,6 +32,7 @@ export function LiveUpdates() {
           if (q.state.fetchStatus === 'fetching' && q.state.data === undefined) again.add(q.queryHash);
         }
         void queryClient.invalidateQueries({ queryKey: [entity] });
+        for (const key of ALSO_REFRESH[entity] ?? []) void queryClient.invalidateQueries({ queryKey: [...key] });
       }
     });
     return () => {

@@ -23,6 +23,10 @@ import { GstSummaryScreen } from '../screens/billing/GstSummaryScreen';
 import { BillingSettingsScreen } from '../screens/billing/BillingSettingsScreen';
 import { PrintInvoice } from '../screens/print/PrintInvoice';
 import { PrintReceipt } from '../screens/print/PrintReceipt';
+import { ConsultScreen } from '../screens/consult/ConsultScreen';
+import { LabsScreen } from '../screens/consult/LabsScreen';
+import { TemplatesScreen } from '../screens/consult/TemplatesScreen';
+import { PrintPrescription } from '../screens/print/PrintPrescription';
 
 function makeRouter() {
   return createHashRouter([
@@ -145,6 +149,30 @@ function makeRouter() {
             </Guard>
           ),
         },
+        {
+          path: 'consult/:appointmentId',
+          element: (
+            <Guard method="consult.visit">
+              <ConsultScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'labs/:patientId',
+          element: (
+            <Guard method="labs.list">
+              <LabsScreen />
+            </Guard>
+          ),
+        },
+        {
+          path: 'templates',
+          element: (
+            <Guard method="consult.templates">
+              <TemplatesScreen />
+            </Guard>
+          ),
+        },
         { path: 'not-allowed', element: <NotAllowed /> },
         { path: '*', element: <NotFound /> },
       ],
@@ -155,6 +183,14 @@ function makeRouter() {
       element: (
         <Guard method="invoices.get">
           <PrintInvoice />
+        </Guard>
+      ),
+    },
+    {
+      path: '/print/prescription/:id',
+      element: (
+        <Guard method="prescriptions.print">
+          <PrintPrescription />
         </Guard>
       ),
     },

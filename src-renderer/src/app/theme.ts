@@ -18,7 +18,7 @@ export const theme = createTheme({
   primaryColor: 'clinic',
   primaryShade: 8,
   colors: { clinic: clinicTeal },
-  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Helvetica Neue", Arial, sans-serif',
+  fontFamily: 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans Devanagari", "Helvetica Neue", Arial, sans-serif',
   headings: { fontWeight: '600' },
   defaultRadius: 'md',
   components: {

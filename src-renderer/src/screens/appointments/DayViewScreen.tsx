@@ -15,6 +15,7 @@ import { addDays, freePlaces, minutesSince, STATUS_STYLE } from '../../lib/appoi
 import { useNow } from '../../lib/useNow';
 import { AppointmentDialog } from './AppointmentDialog';
 import { BookDialog, WalkInDialog, type BookTarget } from './BookingDialogs';
+import { FollowUpTasks } from './FollowUpTasks';
 import { WeekView } from './WeekView';
 
 export function Legend() {
@@ -169,7 +170,7 @@ export function WaitingRoom({ waiting, doctors, onOpen }: { waiting: Appointment
   const now = useNow(30_000);
   const names = new Map(doctors.map((d) => [d.doctor.staffId, d.doctor.displayName]));
   return (
-    <Paper withBorder radius="md" p="xs" w={250} style={{ flex: '0 0 250px', display: 'flex', flexDirection: 'column', minHeight: 0 }} role="region" aria-label="Waiting room">
+    <Paper withBorder radius="md" p="xs" w={250} style={{ flex: 1, display: 'flex', flexDirection: 'column', minHeight: 0 }} role="region" aria-label="Waiting room">
       <Title order={3} fz="md" mb={6}>
         Waiting room ({waiting.length})
       </Title>
@@ -217,7 +218,8 @@ export function DayViewScreen() {
   const [book, setBook] = useState<BookTarget | null>(null);
   const [walkIn, setWalkIn] = useState<{ id: string; name: string } | null>(null);
   const [open, setOpen] = useState<string | null>(null);
-  const canBook = can('appointments.book');
+  // Doctors may book only to request a follow-up slot, from the consult screen (the desk confirms bookings).
+  const canBook = can('appointments.book') && session.user.role !== 'doctor';
   const isToday = date === today;
   const [mode, setMode] = useState<'day' | 'week'>('day');
 
@@ -282,7 +284,10 @@ export function DayViewScreen() {
               onWalkIn={() => setWalkIn({ id: d.doctor.staffId, name: d.doctor.displayName })}
             />
           ))}
-          {isToday && <WaitingRoom waiting={day.data.waiting} doctors={day.data.doctors} onOpen={setOpen} />}
+          <Stack gap="sm" w={250} style={{ flex: '0 0 250px', minHeight: 0 }}>
+            <FollowUpTasks />
+            {isToday && <WaitingRoom waiting={day.data.waiting} doctors={day.data.doctors} onOpen={setOpen} />}
+          </Stack>
         </Group>
       )}
       {book && <BookDialog target={book} onClose={() => setBook(null)} />}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Badge, Button, Center, Group, Loader, Paper, Select, Stack, Text, Title } from '@mantine/core';
-import { IconPlayerPlay, IconCheck } from '@tabler/icons-react';
+import { IconPlayerPlay, IconCheck, IconStethoscope } from '@tabler/icons-react';
+import { useNavigate } from 'react-router';
 import type { AppointmentSummary } from '../../../../src-shared/api/types';
 import { api, errorBody } from '../../api/client';
 import { useDoctors, useQueue } from '../../api/queries';
@@ -11,8 +12,9 @@ import { useNow } from '../../lib/useNow';
 import { AppointmentDialog } from './AppointmentDialog';
 import { BillVisitButton } from '../billing/BillVisitButton';
 
-function QueueList({ doctorId }: { doctorId: string | null }) {
+function QueueList({ doctorId, isDoctor }: { doctorId: string | null; isDoctor: boolean }) {
   const queue = useQueue(doctorId);
+  const navigate = useNavigate();
   const now = useNow(30_000);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,6 +42,18 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
     }
   };
   const canCallNext = inConsult.length === 0 && next?.allowedEvents.includes('appointment.startConsult');
+  /** The doctor calls the next patient in and goes straight to the consult screen. */
+  const callAndOpen = async (a: AppointmentSummary) => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (a.allowedEvents.includes('appointment.startConsult')) await api.call('appointments.transition', { id: a.id, event: 'appointment.startConsult' });
+      void navigate(`/consult/${a.id}`);
+    } catch (e) {
+      setError(errorBody(e).message);
+      setBusy(false);
+    }
+  };
 
   return (
     <Stack gap="md" maw={760}>
@@ -55,7 +69,12 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
         {inConsult.length === 0 ? (
           <Group justify="space-between">
             <Text c="dimmed">Nobody is with the doctor.</Text>
-            {canCallNext && next && (
+            {canCallNext && next && isDoctor && (
+              <Button size="md" color="grape" loading={busy} leftSection={<IconPlayerPlay size={18} />} onClick={() => void callAndOpen(next)} aria-label={`Call next patient (Token ${next.token})`}>
+                Call next patient
+              </Button>
+            )}
+            {canCallNext && next && !isDoctor && (
               <Button size="md" color="grape" loading={busy} leftSection={<IconPlayerPlay size={18} />} onClick={() => void send(next, 'appointment.startConsult')}>
                 Call next (Token {next.token})
               </Button>
@@ -74,6 +93,11 @@ function QueueList({ doctorId }: { doctorId: string | null }) {
                 </Text>
               </div>
               <Group gap="xs" wrap="nowrap">
+              {isDoctor && (
+                <Button size="md" color="grape" leftSection={<IconStethoscope size={18} />} onClick={() => void navigate(`/consult/${a.id}`)}>
+                  Open consult
+                </Button>
+              )}
               <BillVisitButton appointmentId={a.id} status={a.status} patientName={a.patientName} size="md" />
               {a.allowedEvents.includes('appointment.complete') && (
                 <Button size="md" color="teal" loading={busy} leftSection={<IconCheck size={18} />} onClick={() => void send(a, 'appointment.complete')}>
@@ -145,7 +169,7 @@ export function QueueScreen() {
           )
         }
       />
-      {isDoctor || doctorId ? <QueueList key={doctorId ?? 'me'} doctorId={doctorId} /> : <Text c="dimmed">No doctors yet.</Text>}
+      {isDoctor || doctorId ? <QueueList key={doctorId ?? 'me'} doctorId={doctorId} isDoctor={isDoctor} /> : <Text c="dimmed">No doctors yet.</Text>}
     </>
   );
 }

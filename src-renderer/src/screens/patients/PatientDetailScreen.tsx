@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { ActionIcon, Alert, Anchor, Badge, Button, Center, CopyButton, Grid, Group, Loader, Paper, SimpleGrid, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { IconArrowLeft, IconCheck, IconCopy, IconPencil, IconPhone } from '@tabler/icons-react';
+import { IconArrowLeft, IconCheck, IconCopy, IconFlask, IconPencil, IconPhone } from '@tabler/icons-react';
 import { Link, useParams } from 'react-router';
 import type { Patient } from '../../../../src-shared/api/types';
 import { formatDisplayInstant } from '../../../../src-shared/dates';
@@ -12,6 +12,7 @@ import { useCan } from '../../app/Guard';
 import { displayDate, mobile, sexAgeLong, stateLabel } from '../../lib/format';
 import { PatientEditor } from './PatientEditor';
 import { PatientHistory } from './PatientHistory';
+import { HistoryTimeline } from '../consult/HistoryTimeline';
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
   return (
@@ -69,7 +70,7 @@ function Demographics({ p, tz }: { p: Patient; tz: string }) {
   );
 }
 
-/** #/patients/:id — one patient: who they are, edit (desk roles) and the change history. */
+/** #/patients/:id — one patient: who they are, edit (desk roles), the change history, and the visit history (as the role may see it). */
 export function PatientDetailScreen() {
   const { id = '' } = useParams();
   const session = useSession();
@@ -134,11 +135,18 @@ export function PatientDetailScreen() {
               </Group>
             </Group>
           </Stack>
-          {!editing && can('patients.update') && (
-            <Button leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
-              Edit
-            </Button>
-          )}
+          <Group gap="sm" wrap="nowrap">
+            {can('labs.list') && (
+              <Button component={Link} to={`/labs/${p.id}`} variant="default" leftSection={<IconFlask size={16} />}>
+                Lab results
+              </Button>
+            )}
+            {!editing && can('patients.update') && (
+              <Button leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+                Edit
+              </Button>
+            )}
+          </Group>
         </Group>
       </Paper>
       <Grid gutter="md">
@@ -151,6 +159,7 @@ export function PatientDetailScreen() {
           </Grid.Col>
         )}
       </Grid>
+      {can('consult.history') && <HistoryTimeline patientId={p.id} />}
     </Stack>
   );
 }

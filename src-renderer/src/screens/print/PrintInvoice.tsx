@@ -12,17 +12,17 @@ import { formatQuantity, halfRateLabel, money, rateLabel, stateWithCode } from '
 import './print.css';
 
 /**
- * Print views, rendered without the app's chrome (routes outside the layout): the A4 GST document and the
- * 80 mm payment receipt. With ?print=1 (the Print buttons) printing starts once the document is on screen: the
+ * Print views, rendered without the app's chrome (routes outside the layout): the A4 GST document, the
+ * A4 or A5 prescription and the 80 mm payment receipt. With ?print=1 (the Print buttons) printing starts once the document is on screen: the
  * browser's print dialog in browser mode, Electron's (window.clinic.print) on the desktop, which can also save
  * the page as a PDF.
  */
-export function PrintFrame({ ready, page, fileName, children, back }: { ready: boolean; page: 'a4' | 'receipt'; fileName: string; children: ReactNode; back: string }) {
+export function PrintFrame({ ready, page, fileName, children, back }: { ready: boolean; page: 'a4' | 'a5' | 'receipt'; fileName: string; children: ReactNode; back: string }) {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const printed = useRef(false);
   const bridge = installBridge();
-  const paper = page === 'a4' ? 'A4' : 'receipt80';
+  const paper = page === 'a4' ? 'A4' : page === 'a5' ? 'A5' : 'receipt80';
   const print = useCallback(
     (mode: 'printer' | 'pdf') => {
       if (!bridge.print) return window.print();
@@ -38,7 +38,7 @@ export function PrintFrame({ ready, page, fileName, children, back }: { ready: b
     // After the fonts have settled, so the printed page is the one on screen.
     void document.fonts.ready.then(() => print('printer'));
   }, [ready, params, print]);
-  const pageRule = page === 'a4' ? '@page { size: A4; margin: 12mm; }' : '@page { size: 80mm auto; margin: 4mm; }';
+  const pageRule = page === 'a4' ? '@page { size: A4; margin: 12mm; }' : page === 'a5' ? '@page { size: A5; margin: 10mm; }' : '@page { size: 80mm auto; margin: 4mm; }';
   return (
     <div className="print-root">
       <style>{pageRule}</style>
