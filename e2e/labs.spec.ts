@@ -261,8 +261,10 @@ test('HbA1c trend with the reference band and the significant rise, two reports 
     expect(await pdfText(a4)).toContain('Reg. No. MMC-2011-04521');
     await page.emulateMedia({ media: null });
 
-    await page.getByRole('radio', { name: 'A5' }).check();
+    // click, then wait for the outcome: the switch goes through the URL, so it is checked a moment later.
+    await page.getByRole('radio', { name: 'A5' }).click();
     await expect(page).toHaveURL(/size=a5/);
+    await expect(page.getByRole('radio', { name: 'A5' })).toBeChecked();
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, '42c-prescription-a5');
     const a5 = await page.pdf({ preferCSSPageSize: true, printBackground: true });
