@@ -199,7 +199,8 @@ function NoteTab({ visit, note, onRecord, registry }: { visit: ConsultVisit; not
   const noteReadOnly = !visit.canWrite || (serverNote !== null && (serverNote.status !== 'draft' || !serverNote.allowed.includes('note.save')));
   const draftAddendum = newer(addendum, visit.addenda.find((x) => x.status === 'draft') ?? null);
   const signedAddenda = visit.addenda.filter((x) => x.status === 'signed');
-  const showAddendumEditor = visit.canWrite && serverNote?.status === 'signed' && (adding || draftAddendum !== null);
+  // Text typed into a note another PC signed meanwhile waits in the addendum's backup: its editor opens for it.
+  const showAddendumEditor = visit.canWrite && serverNote?.status === 'signed' && (adding || draftAddendum !== null || draftBackup.read(visit.appointment.id, 'addendum') !== undefined);
 
   if (!serverNote && !visit.canWrite) {
     return (

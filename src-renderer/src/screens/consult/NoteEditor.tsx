@@ -162,7 +162,10 @@ export function NoteEditor({
         const fresh = await queryClient.fetchQuery({ queryKey: consultKeys.visit(appointmentId), queryFn: () => api.call('consult.visit', { appointmentId }), staleTime: 0 });
         const theirs = fresh.note;
         if (!theirs || theirs.status !== 'draft') {
-          throw new ApiError({ code: 'conflict', message: 'This visit’s note was signed on another PC. What you typed is kept here: add it as an addendum.' });
+          // The note is locked now: what was typed here moves to a new addendum's draft (the screen opens it).
+          draftBackup.write(appointmentId, 'addendum', d);
+          draftBackup.clear(appointmentId, 'note');
+          throw new ApiError({ code: 'conflict', message: 'This visit’s note was signed on another PC. What you typed has been moved into a new addendum below: check it and sign the addendum.' });
         }
         noteId.current = theirs.id;
         const merged = mergeDrafts(draftOf(theirs), d);
