@@ -184,8 +184,8 @@ test('HbA1c trend with the reference band and the significant rise, two reports 
     await expect(labs.caption).toHaveText('10 results from 10-03-2025 to 02-03-2026 · %');
     await expect(labs.points).toHaveCount(10);
     await expect(labs.chart.locator('.recharts-reference-area')).toHaveCount(1);
-    await expect(page.getByText('Shaded band: reference range 4–5.6 %')).toBeVisible();
-    await expect(labs.chart.getByText('Reference 4–5.6 %')).toBeVisible();
+    await expect(page.getByText('Shaded band: reference range 4.0–5.6 %')).toBeVisible();
+    await expect(labs.chart.getByText('Reference 4.0–5.6 %')).toBeVisible();
     await expect(labs.significantChanges.getByRole('listitem')).toHaveCount(1);
     await expect(labs.significantChanges).toContainText('HbA1c rose 24 % from 7.1 to 8.8 on 15-09-2025');
     await expect(labs.chart.locator('[data-testid="trend-point"][data-significant="true"]')).toHaveCount(1);

@@ -214,7 +214,7 @@ describe('lab results', () => {
     }
     const trend = await c.d.call('labs.trend', { patientId: c.patientId, testName: 'HbA1c' }, c.drRao);
     expect(trend.points).toHaveLength(10);
-    expect(trend).toMatchObject({ unit: '%', refLow: 4, refHigh: 5.6 });
+    expect(trend).toMatchObject({ unit: '%', refLow: 4, refHigh: 5.6, refLowText: '4.0', refHighText: '5.6' });
     expect(trend.points.map((p) => p.date)).toEqual([...trend.points.map((p) => p.date)].sort());
     // 5.5 → 6.8 crosses out of the band (and rises 24 %); 7.1 → 8.9 rises 25 %; 7.0 → 7.0 is no change.
     const significant = trend.points.filter((p) => p.significant).map((p) => p.value);

@@ -235,6 +235,9 @@ export interface LabTrend {
   unit: string | null;
   refLow: number | null;
   refHigh: number | null;
+  /** The limits as the report wrote them ("4.0"), for display. */
+  refLowText: string | null;
+  refHighText: string | null;
   points: Array<{ id: string; date: string; value: number; abnormal: LabResult['abnormal']; significant: boolean }>;
 }
 

@@ -394,6 +394,8 @@ export const consultHandlers: Pick<
       unit: latest?.unit ?? null,
       refLow,
       refHigh,
+      refLowText: latest?.ref_low ?? null,
+      refHighText: latest?.ref_high ?? null,
       points: numeric.map(({ r, v }, i) => ({ id: r.id, date: points[i]!.date, value: v, abnormal: r.abnormal as LabTrend['points'][number]['abnormal'], significant: significant.has(i) })),
     };
     return trend;

@@ -242,7 +242,7 @@ function TrendChart({ trend }: { trend: LabTrend }) {
   const lows = [...values, ...(trend.refLow !== null ? [trend.refLow] : []), ...(trend.refHigh !== null ? [trend.refHigh] : [])];
   const domain = niceDomain(Math.min(...lows), Math.max(...lows));
   const hasBand = trend.refLow !== null || trend.refHigh !== null;
-  const range = formatRange(trend.refLow === null ? null : num(trend.refLow), trend.refHigh === null ? null : num(trend.refHigh), trend.unit);
+  const range = formatRange(trend.refLowText, trend.refHighText, trend.unit);
   return (
     <div role="img" aria-label={`${trend.testName} over time: ${values.length} results${hasBand ? `, reference range ${range}` : ''}`} data-testid="trend-chart" style={{ width: '100%', height: 320 }}>
       <ResponsiveContainer width="100%" height="100%">
@@ -305,7 +305,7 @@ function TrendPanel({ patientId, testNames, testName, onTestName }: { patientId:
     const first = t.points[0]!;
     const last = t.points[t.points.length - 1]!;
     const sentences = significantSentences(t);
-    const range = formatRange(t.refLow === null ? null : num(t.refLow), t.refHigh === null ? null : num(t.refHigh), t.unit);
+    const range = formatRange(t.refLowText, t.refHighText, t.unit);
     body = (
       <Stack gap="sm">
         <Group justify="space-between" align="flex-end">
