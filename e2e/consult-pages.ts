@@ -2,24 +2,6 @@ import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Page objects for the consult screen (issue 7), by what a doctor sees: roles, labels and text. */
 
-/** One ClinicApi call with the signed-in user's own session (as the screens make it), for preparing data. */
-export async function callApi<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
-  const result = await page.evaluate(
-    async ({ method, input }) => {
-      const token = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('clinicdesk.session');
-      const res = await fetch('/api/call', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-clinic-session': token ?? '' },
-        body: JSON.stringify({ method, input }),
-      });
-      return (await res.json()) as { ok: boolean; data?: unknown; error?: { message: string; fields?: Record<string, string> } };
-    },
-    { method, input },
-  );
-  if (!result.ok) throw new Error(`${method} was refused: ${result.error?.message} ${JSON.stringify(result.error?.fields ?? {})}`);
-  return result.data as T;
-}
-
 export interface DrugEntry {
   generic: string;
   brand?: string;

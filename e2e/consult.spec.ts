@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { Page, Route } from '@playwright/test';
 import { getDocumentProxy } from 'unpdf';
 import { test, expect, screenshot, type Desk } from './fixtures';
-import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK, PATIENT_ADDRESS } from './data';
-import { AppShell, DayViewScreen, EVERY_DAY, openNewClinic, registerOnPatientsScreen, SchedulesScreen, SignInScreen, StaffScreen } from './pages';
+import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK } from './data';
+import { AppShell, callApi, DayViewScreen, EVERY_DAY, openNewClinic, registerOnPatientsScreen, registerPatientByApi, SchedulesScreen, SignInScreen, StaffScreen } from './pages';
 import { expectFields, pdfText, PrintView } from './billing-pages';
-import { callApi, ConsultScreen } from './consult-pages';
+import { ConsultScreen } from './consult-pages';
 
 /**
  * The consult room end to end (issue 7). The administrator sets up a doctor with a registration number and the
@@ -241,21 +241,7 @@ test('the front desk cannot open a consultation and sees no diagnosis in the pat
     await openNewClinic(page, desk.launchUrl);
     const doctor = await callApi<{ id: string }>(page, 'staff.create', { displayName: DOCTOR.name, username: DOCTOR.username, role: 'doctor', password: DOCTOR.password });
     await callApi(page, 'staff.create', { displayName: FRONT_DESK.name, username: FRONT_DESK.username, role: 'front_desk', password: FRONT_DESK.password });
-    const [d, m, y] = PATIENT.dateOfBirth.split('-');
-    const patient = await callApi<{ id: string }>(page, 'patients.register', {
-      patient: {
-        fullName: PATIENT.fullName,
-        sex: 'female',
-        dateOfBirth: `${y}-${m}-${d}`,
-        mobile: PATIENT.mobile,
-        addressLine: PATIENT_ADDRESS.address,
-        city: PATIENT_ADDRESS.city,
-        pincode: PATIENT_ADDRESS.pincode,
-        stateCode: '27',
-        emergencyName: PATIENT_ADDRESS.emergencyName,
-        emergencyPhone: PATIENT.emergencyPhone,
-      },
-    });
+    const patient = await registerPatientByApi(page, PATIENT);
     patientId = patient.id;
     visitId = (await callApi<{ id: string }>(page, 'appointments.walkIn', { doctorId: doctor.id, patientId })).id;
     await signInAs(page, DOCTOR, 'Doctor');
@@ -298,10 +284,7 @@ test('after signing: a template and a quick phrase, a booked follow-up, a lab re
     await callApi(page, 'doctors.saveProfile', { staffId: doctor.id, specialty: 'General medicine', registrationNumber: REGISTRATION, consultationFeePaise: 50_000, room: '2' });
     const sessions = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinutes: 9 * 60, endMinutes: 13 * 60, slotMinutes: 15, capacity: 1 }));
     await callApi(page, 'schedules.setWeekly', { doctorId: doctor.id, sessions });
-    const [d, m, y] = PATIENT.dateOfBirth.split('-');
-    const patient = await callApi<{ id: string }>(page, 'patients.register', {
-      patient: { fullName: PATIENT.fullName, sex: 'female', dateOfBirth: `${y}-${m}-${d}`, mobile: PATIENT.mobile, city: PATIENT_ADDRESS.city, stateCode: '27', emergencyPhone: PATIENT.emergencyPhone },
-    });
+    const patient = await registerPatientByApi(page, PATIENT);
     visitId = (await callApi<{ id: string }>(page, 'appointments.walkIn', { doctorId: doctor.id, patientId: patient.id })).id;
     await signInAs(page, DOCTOR, 'Doctor');
     await callApi(page, 'consult.saveTemplate', { kind: 'template', name: 'Fever review', body: { subjective: 'Fever since _ days.', objective: 'Throat congested. Chest clear.', assessment: 'Viral fever.', plan: 'Paracetamol SOS. Fluids.' } });

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect, screenshot } from './fixtures';
-import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK, PATIENT_ADDRESS } from './data';
-import { AppShell, openNewClinic } from './pages';
-import { callApi, ConsultScreen } from './consult-pages';
+import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK } from './data';
+import { AppShell, callApi, openNewClinic, registerPatientByApi } from './pages';
+import { ConsultScreen } from './consult-pages';
 import { switchUser } from './labs-pages';
 
 /**
@@ -58,21 +58,7 @@ test('a follow-up asked for on a signed note is booked from the day view; a PDF 
       doctorId: doctor.id,
       sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinutes: 9 * 60, endMinutes: 13 * 60, slotMinutes: 15, capacity: 1 })),
     });
-    const [d, m, y] = PATIENT.dateOfBirth.split('-');
-    const patient = await callApi<{ id: string; mrn: string }>(page, 'patients.register', {
-      patient: {
-        fullName: PATIENT.fullName,
-        sex: 'female',
-        dateOfBirth: `${y}-${m}-${d}`,
-        mobile: PATIENT.mobile,
-        addressLine: PATIENT_ADDRESS.address,
-        city: PATIENT_ADDRESS.city,
-        pincode: PATIENT_ADDRESS.pincode,
-        stateCode: '27',
-        emergencyName: PATIENT_ADDRESS.emergencyName,
-        emergencyPhone: PATIENT.emergencyPhone,
-      },
-    });
+    const patient = await registerPatientByApi(page, PATIENT);
     patientId = patient.id;
     mrn = patient.mrn;
     visitId = (await callApi<{ id: string }>(page, 'appointments.walkIn', { doctorId: doctor.id, patientId, type: 'new' })).id;

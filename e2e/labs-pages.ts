@@ -6,24 +6,6 @@ import { AppShell, SignInScreen } from './pages';
  * and a way to prepare data through the ClinicApi with the signed-in user's own session (as the screens do).
  */
 
-/** One ClinicApi call as the user signed in on the page; throws with the API's message when refused. */
-export async function callApi<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
-  const result = await page.evaluate(
-    async ({ method, input }) => {
-      const token = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('clinicdesk.session');
-      const res = await fetch('/api/call', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-clinic-session': token ?? '' },
-        body: JSON.stringify({ method, input }),
-      });
-      return (await res.json()) as { ok: boolean; data?: unknown; error?: { message: string; fields?: Record<string, string> } };
-    },
-    { method, input },
-  );
-  if (!result.ok) throw new Error(`${method} was refused: ${result.error?.message} ${JSON.stringify(result.error?.fields ?? {})}`);
-  return result.data as T;
-}
-
 /** Signs out whoever is signed in and signs in as `user`. */
 export async function switchUser(page: Page, user: { name: string; username: string; password: string }, roleLabel: string) {
   const shell = new AppShell(page);

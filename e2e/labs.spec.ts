@@ -1,10 +1,10 @@
 import type { Page } from '@playwright/test';
 import { getDocumentProxy } from 'unpdf';
 import { test, expect, screenshot, type Desk } from './fixtures';
-import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK, PATIENT_ADDRESS } from './data';
-import { openNewClinic } from './pages';
+import { APPOINTMENT_PATIENTS, DOCTOR, FRONT_DESK } from './data';
+import { callApi, openNewClinic, registerPatientByApi } from './pages';
 import { pdfText } from './billing-pages';
-import { callApi, HistorySection, LabsScreen, switchUser } from './labs-pages';
+import { HistorySection, LabsScreen, switchUser } from './labs-pages';
 
 /**
  * Lab results and the patient's history (issue 7). The clinic, its doctor, accounts and front-desk staff, a
@@ -47,21 +47,7 @@ async function setUp(page: Page, desk: Desk): Promise<Omit<Seeded, 'prescription
   await callApi(page, 'staff.create', { displayName: ACCOUNTS.name, username: ACCOUNTS.username, role: 'accounts', password: ACCOUNTS.password });
   await callApi(page, 'staff.create', { displayName: FRONT_DESK.name, username: FRONT_DESK.username, role: 'front_desk', password: FRONT_DESK.password });
   await callApi(page, 'doctors.saveProfile', { staffId: doctor.id, specialty: 'Diabetology', registrationNumber: 'MMC-2011-04521', consultationFeePaise: 50_000, room: '2' });
-  const [d, m, y] = PATIENT.dateOfBirth.split('-');
-  const patient = await callApi<{ id: string }>(page, 'patients.register', {
-    patient: {
-      fullName: PATIENT.fullName,
-      sex: 'female',
-      dateOfBirth: `${y}-${m}-${d}`,
-      mobile: PATIENT.mobile,
-      addressLine: PATIENT_ADDRESS.address,
-      city: PATIENT_ADDRESS.city,
-      pincode: PATIENT_ADDRESS.pincode,
-      stateCode: '27',
-      emergencyName: PATIENT_ADDRESS.emergencyName,
-      emergencyPhone: PATIENT.emergencyPhone,
-    },
-  });
+  const patient = await registerPatientByApi(page, PATIENT);
   const visit = await callApi<{ id: string }>(page, 'appointments.walkIn', { doctorId: doctor.id, patientId: patient.id, type: 'follow_up' });
   const bill = await callApi<{ id: string }>(page, 'invoices.draftForVisit', { appointmentId: visit.id });
   await callApi(page, 'invoices.issue', { id: bill.id });

@@ -1,6 +1,43 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import { localClock } from '../src-shared/domain/schedule';
-import { ADMIN, CLINIC, DOCTOR, PATIENT_ADDRESS } from './data';
+import { ADMIN, APPOINTMENT_PATIENTS, CLINIC, DOCTOR, PATIENT_ADDRESS } from './data';
+
+/** One ClinicApi call with the signed-in user's own session (as the screens make it), for preparing data. */
+export async function callApi<T = unknown>(page: Page, method: string, input: unknown): Promise<T> {
+  const result = await page.evaluate(
+    async ({ method, input }) => {
+      const token = (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('clinicdesk.session');
+      const res = await fetch('/api/call', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-clinic-session': token ?? '' },
+        body: JSON.stringify({ method, input }),
+      });
+      return (await res.json()) as { ok: boolean; data?: unknown; error?: { message: string; fields?: Record<string, string> } };
+    },
+    { method, input },
+  );
+  if (!result.ok) throw new Error(`${method} was refused: ${result.error?.message} ${JSON.stringify(result.error?.fields ?? {})}`);
+  return result.data as T;
+}
+
+/** Registers one of the test patients (a woman, with the test address) through the ClinicApi, as the signed-in user. */
+export async function registerPatientByApi(page: Page, patient: (typeof APPOINTMENT_PATIENTS)[number]): Promise<{ id: string; mrn: string }> {
+  const [d, m, y] = patient.dateOfBirth.split('-');
+  return callApi<{ id: string; mrn: string }>(page, 'patients.register', {
+    patient: {
+      fullName: patient.fullName,
+      sex: 'female',
+      dateOfBirth: `${y}-${m}-${d}`,
+      mobile: patient.mobile,
+      addressLine: PATIENT_ADDRESS.address,
+      city: PATIENT_ADDRESS.city,
+      pincode: PATIENT_ADDRESS.pincode,
+      stateCode: '27',
+      emergencyName: PATIENT_ADDRESS.emergencyName,
+      emergencyPhone: patient.emergencyPhone,
+    },
+  });
+}
 
 export const EVERY_DAY = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 
