@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_FILE_NAME } from '../src-main/core/core';
+import { todayIn } from '../src-shared/dates';
 import { newId } from '../src-shared/ids';
 import { jsonLogger } from '../src-server/log';
 import { startServer, type RunningServer } from '../src-server/http/server';
@@ -58,7 +59,8 @@ describe(`a standalone desk brings its clinic to an empty server (${kind})`, () 
     await first.call('schedules.setWeekly', { doctorId, sessions: [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, startMinutes: 540, endMinutes: 780, slotMinutes: 15, capacity: 1 })) });
     const ramesh = await first.call('patients.register', { patient: PATIENT });
     const meera = await first.call('patients.register', { patient: { fullName: 'Meera Deshpande', sex: 'female', ageYears: 34, mobile: '9822012345' } });
-    const today = new Date().toISOString().slice(0, 10);
+    // The clinic's calendar day (Asia/Kolkata), not UTC's: from 18:30 UTC the two differ.
+    const today = todayIn((await first.call('clinic.get', {})).timezone);
     const booked = await first.call('appointments.walkIn', { doctorId, patientId: meera.id, type: 'new' }, frontDesk);
     const before = new Database(path.join(first.dir, DB_FILE_NAME), { readonly: true });
     const ownSeries = (before.prepare('SELECT patient_series FROM device').get() as { patient_series: string }).patient_series;
