@@ -14,6 +14,7 @@ import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { mapApiFieldErrors } from '../../lib/formErrors';
 import { displayDate } from '../../lib/format';
 import { REQUIRED } from '../../lib/required';
+import { useVisitAction } from './useVisitAction';
 
 const FLAG_STYLE: Record<'low' | 'high' | 'normal', { label: string; color: string }> = {
   low: { label: 'Low', color: 'orange' },
@@ -119,25 +120,15 @@ function ResultDialog({ lab, visit, onClose }: { lab: LabResult; visit: ConsultV
 
 /** The visit's lab tests: order common or typed tests, enter each result when it comes, see what is out of range. */
 export function ConsultLabsPanel({ visit }: { visit: ConsultVisit }) {
-  const queryClient = useQueryClient();
   const [tests, setTests] = useState<string[]>([]);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, setError, run } = useVisitAction(visit);
   const [entering, setEntering] = useState<LabResult | null>(null);
-  const order = async () => {
-    if (tests.length === 0) return setError('Choose or type at least one test.');
-    setBusy(true);
-    setError(null);
-    try {
+  const order = () =>
+    run(async () => {
+      if (tests.length === 0) return 'Choose or type at least one test.';
       await api.call('labs.order', { appointmentId: visit.appointment.id, tests: tests.map((t) => testFor(t, visit.patient.sex)) });
       setTests([]);
-      await queryClient.invalidateQueries({ queryKey: consultKeys.visit(visit.appointment.id) });
-    } catch (e) {
-      setError(errorBody(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Paper withBorder radius="md" p="sm" component="section" aria-label="Lab tests">
       <Stack gap="xs">

@@ -1,14 +1,11 @@
 import { useState } from 'react';
-import { ActionIcon, Autocomplete, Badge, Button, Group, Paper, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { IconEdit, IconPlus, IconSignature, IconTrash } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { ActionIcon, Autocomplete, Button, Group, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
+import { IconPlus, IconTrash } from '@tabler/icons-react';
 import { dietItemInput, type ConsultVisit, type DietItem, type PrescriptionRecord } from '../../../../src-shared/api/consult';
-import { api, errorBody } from '../../api/client';
-import { consultKeys } from '../../api/consult';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { ConsultSaveStatus } from './ConsultSaveStatus';
 import { SignatureLine } from './NoteEditor';
-import { lineErrors, lineKey, usePrescriptionAutosave, versionsOf, type PrescriptionPayload } from './PrescriptionDraft';
+import { lineErrors, lineKey, usePrescriptionAutosave, type PrescriptionPayload } from './PrescriptionDraft';
+import { DraftStatus, PrescriptionSection, SignAlone } from './PrescriptionSection';
 
 interface DietLine {
   key: string;
@@ -43,15 +40,12 @@ function payloadOf(d: DietDraft): PrescriptionPayload<DietItem> {
 const linesOf = (r: PrescriptionRecord | null): DietLine[] => ((r?.items ?? []) as DietItem[]).map((i) => ({ key: lineKey(), meal: i.meal, advice: i.advice }));
 
 function DietEditor({ visit, record: initial, noteSigned }: { visit: ConsultVisit; record: PrescriptionRecord | null; noteSigned: boolean }) {
-  const queryClient = useQueryClient();
   const [record, setRecord] = useState(initial);
   const [saved] = useState<DietDraft>(() => {
     const lines = linesOf(initial);
     return { lines: lines.length ? lines : [{ key: lineKey(), meal: '', advice: '' }], advice: initial?.advice ?? '' };
   });
   const [draft, setDraft] = useState<DietDraft>(saved);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const { autosave, sentKeys } = usePrescriptionAutosave<DietDraft, DietItem>({
     kind: 'diet',
     visit,
@@ -70,33 +64,9 @@ function DietEditor({ visit, record: initial, noteSigned }: { visit: ConsultVisi
   const errs = autosave.state.kind === 'error' ? lineErrors(autosave.state.fields, sentKeys.current ?? []) : { byLine: {}, other: [] };
   const setLine = (key: string, patch: Partial<DietLine>) => setDraft((d) => ({ ...d, lines: d.lines.map((l) => (l.key === key ? { ...l, ...patch } : l)) }));
 
-  const signAlone = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const done = await autosave.flush();
-      if (!done.ok) return setError(`Not signed: ${done.message}`);
-      if (!record) return;
-      await api.call('prescriptions.sign', { prescriptionId: record.id });
-      await queryClient.invalidateQueries({ queryKey: consultKeys.visit(visit.appointment.id) });
-    } catch (e) {
-      setError(errorBody(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
     <Stack gap="xs">
-      <Group gap="xs">
-        {record && (
-          <Badge size="sm" color="yellow" variant="light">
-            Draft{record.version > 1 ? ` · version ${record.version}` : ''}
-          </Badge>
-        )}
-        <ConsultSaveStatus state={autosave.state} label="Diet plan save status" />
-      </Group>
-      <ApiErrorAlert message={error} onClose={() => setError(null)} />
+      <DraftStatus kind="diet" record={record} state={autosave.state} />
       {errs.other.length > 0 && <ApiErrorAlert message="Some of the diet plan could not be saved." extra={errs.other} />}
       <Table aria-label="Diet plan lines" verticalSpacing={4} horizontalSpacing={4} withRowBorders={false}>
         <Table.Thead>
@@ -130,13 +100,7 @@ function DietEditor({ visit, record: initial, noteSigned }: { visit: ConsultVisi
         </Button>
       </Group>
       <Textarea size="xs" label="General diet advice" autosize minRows={1} maxRows={4} value={draft.advice} onChange={(e) => setDraft((d) => ({ ...d, advice: e.currentTarget.value }))} onBlur={() => void autosave.flush()} />
-      {noteSigned && record?.allowed.includes('note.sign') && (
-        <Group justify="flex-end">
-          <Button size="sm" leftSection={<IconSignature size={16} />} loading={busy} onClick={() => void signAlone()}>
-            Sign diet plan
-          </Button>
-        </Group>
-      )}
+      <SignAlone kind="diet" visit={visit} record={record} autosave={autosave} noteSigned={noteSigned} />
     </Stack>
   );
 }
@@ -158,41 +122,5 @@ function DietView({ record }: { record: PrescriptionRecord }) {
 
 /** The visit's diet plan: meal lines and advice, autosaved like the prescription and signed with the note. */
 export function DietPlanPanel({ visit }: { visit: ConsultVisit }) {
-  const queryClient = useQueryClient();
-  const { current } = versionsOf(visit, 'diet');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const editable = visit.canWrite && (current === null || (current.status === 'draft' && current.allowed.includes('note.save')));
-  const revise = async () => {
-    if (!current) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('prescriptions.revise', { prescriptionId: current.id });
-      await queryClient.invalidateQueries({ queryKey: consultKeys.visit(visit.appointment.id) });
-    } catch (e) {
-      setError(errorBody(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-  if (!editable && !current) return null;
-  return (
-    <Paper withBorder radius="md" p="sm" component="section" aria-label="Diet plan">
-      <Stack gap="xs">
-        <Group justify="space-between">
-          <Title order={3} fz="sm">
-            Diet plan{current && current.version > 1 ? ` (version ${current.version})` : ''}
-          </Title>
-          {current?.status === 'signed' && visit.canWrite && current.allowed.includes('note.addendum') && (
-            <Button size="compact-sm" variant="light" leftSection={<IconEdit size={14} />} loading={busy} onClick={() => void revise()}>
-              Change diet plan
-            </Button>
-          )}
-        </Group>
-        <ApiErrorAlert message={error} onClose={() => setError(null)} />
-        {editable ? <DietEditor key={`${current?.version ?? 1}-${current?.status ?? 'draft'}`} visit={visit} record={current} noteSigned={visit.note?.status === 'signed'} /> : current && <DietView record={current} />}
-      </Stack>
-    </Paper>
-  );
+  return <PrescriptionSection kind="diet" visit={visit} editor={(current, noteSigned) => <DietEditor visit={visit} record={current} noteSigned={noteSigned} />} view={(r) => <DietView record={r} />} />;
 }

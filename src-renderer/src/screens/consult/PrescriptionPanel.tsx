@@ -1,8 +1,7 @@
 import { useState } from 'react';
-import { ActionIcon, Alert, Badge, Button, Checkbox, Group, NumberInput, Paper, Select, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { ActionIcon, Alert, Button, Checkbox, Group, NumberInput, Select, Stack, Table, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconAlertTriangle, IconCopy, IconEdit, IconPlus, IconSignature, IconTrash } from '@tabler/icons-react';
-import { useQueryClient } from '@tanstack/react-query';
+import { IconAlertTriangle, IconCopy, IconPlus, IconTrash } from '@tabler/icons-react';
 import { medicationItemInput, type Allergy, type ConsultVisit, type MedicationItem, type PrescriptionRecord } from '../../../../src-shared/api/consult';
 import { allergyWarnings } from '../../../../src-shared/clinical/allergy';
 import {
@@ -23,11 +22,10 @@ import {
   type FoodTiming,
 } from '../../../../src-shared/clinical/dosage';
 import { api, errorBody } from '../../api/client';
-import { consultKeys } from '../../api/consult';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { ConsultSaveStatus } from './ConsultSaveStatus';
 import { SignatureLine } from './NoteEditor';
-import { lineErrors, lineKey, usePrescriptionAutosave, versionsOf, type PrescriptionPayload } from './PrescriptionDraft';
+import { lineErrors, lineKey, usePrescriptionAutosave, type PrescriptionPayload } from './PrescriptionDraft';
+import { DraftStatus, PrescriptionSection, SignAlone } from './PrescriptionSection';
 
 export interface DrugLine {
   key: string;
@@ -285,7 +283,6 @@ function DrugRow({
 }
 
 function MedicationEditor({ visit, record: initial, noteSigned }: { visit: ConsultVisit; record: PrescriptionRecord | null; noteSigned: boolean }) {
-  const queryClient = useQueryClient();
   const [record, setRecord] = useState(initial);
   const [saved] = useState<MedicationDraft>(() => ({
     lines: initial && (initial.items as MedicationItem[]).length ? (initial.items as MedicationItem[]).map(lineOf) : [blankLine()],
@@ -294,7 +291,7 @@ function MedicationEditor({ visit, record: initial, noteSigned }: { visit: Consu
   }));
   const [draft, setDraft] = useState<MedicationDraft>(saved);
   const [left, setLeft] = useState<Set<string>>(() => new Set());
-  const [busy, setBusy] = useState<'last' | 'sign' | null>(null);
+  const [repeating, setRepeating] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
   const { autosave, sentKeys } = usePrescriptionAutosave<MedicationDraft, MedicationItem>({
@@ -317,7 +314,7 @@ function MedicationEditor({ visit, record: initial, noteSigned }: { visit: Consu
   const setLine = (key: string, l: DrugLine) => setDraft((d) => ({ ...d, lines: d.lines.map((x) => (x.key === key ? l : x)) }));
 
   const repeatLast = async () => {
-    setBusy('last');
+    setRepeating(true);
     setError(null);
     try {
       const { prescription } = await api.call('prescriptions.last', { patientId: visit.patient.id, kind: 'medication' });
@@ -330,44 +327,20 @@ function MedicationEditor({ visit, record: initial, noteSigned }: { visit: Consu
     } catch (e) {
       setError(errorBody(e).message);
     } finally {
-      setBusy(null);
-    }
-  };
-
-  const signAlone = async () => {
-    setBusy('sign');
-    setError(null);
-    try {
-      const saved = await autosave.flush();
-      if (!saved.ok) return setError(`Not signed: ${saved.message}`);
-      if (!record) return;
-      await api.call('prescriptions.sign', { prescriptionId: record.id });
-      await queryClient.invalidateQueries({ queryKey: consultKeys.visit(visit.appointment.id) });
-    } catch (e) {
-      setError(errorBody(e).message);
-    } finally {
-      setBusy(null);
+      setRepeating(false);
     }
   };
 
   return (
     <Stack gap="xs">
-      <Group justify="space-between" wrap="nowrap">
-        <Group gap="xs" wrap="nowrap">
-          {record && (
-            <Badge size="sm" color="yellow" variant="light">
-              Draft{record.version > 1 ? ` · version ${record.version}` : ''}
-            </Badge>
-          )}
-          <ConsultSaveStatus state={autosave.state} label="Prescription save status" />
-        </Group>
+      <DraftStatus kind="medication" record={record} state={autosave.state}>
         <Group gap="xs" wrap="nowrap">
           <Checkbox size="xs" label="Print in Hindi too" checked={draft.printHindi} onChange={(e) => setDraft((d) => ({ ...d, printHindi: e.currentTarget.checked }))} />
-          <Button size="compact-sm" variant="light" leftSection={<IconCopy size={14} />} loading={busy === 'last'} onClick={() => void repeatLast()}>
+          <Button size="compact-sm" variant="light" leftSection={<IconCopy size={14} />} loading={repeating} onClick={() => void repeatLast()}>
             Repeat last prescription
           </Button>
         </Group>
-      </Group>
+      </DraftStatus>
       <ApiErrorAlert message={error} onClose={() => setError(null)} />
       {fieldErrors.other.length > 0 && <ApiErrorAlert message="Some of the prescription could not be saved." extra={fieldErrors.other} />}
       <Table.ScrollContainer minWidth={640}>
@@ -429,19 +402,7 @@ function MedicationEditor({ visit, record: initial, noteSigned }: { visit: Consu
         </Text>
       </Group>
       <Textarea size="xs" label="Advice" placeholder="General advice printed under the drugs (optional)" autosize minRows={1} maxRows={4} value={draft.advice} onChange={(e) => setDraft((d) => ({ ...d, advice: e.currentTarget.value }))} onBlur={() => void autosave.flush()} />
-      {noteSigned ? (
-        record?.allowed.includes('note.sign') && (
-          <Group justify="flex-end">
-            <Button size="sm" leftSection={<IconSignature size={16} />} loading={busy === 'sign'} onClick={() => void signAlone()}>
-              Sign prescription
-            </Button>
-          </Group>
-        )
-      ) : (
-        <Text size="xs" c="dimmed">
-          Signed together with the note.
-        </Text>
-      )}
+      <SignAlone kind="medication" visit={visit} record={record} autosave={autosave} noteSigned={noteSigned} />
     </Stack>
   );
 }
@@ -512,56 +473,13 @@ export function MedicationView({ record }: { record: PrescriptionRecord }) {
 
 /** The visit's prescription: the draft editor while it may be written, else the signed version with “Change prescription”. */
 export function PrescriptionPanel({ visit }: { visit: ConsultVisit }) {
-  const queryClient = useQueryClient();
-  const { current, earlier } = versionsOf(visit, 'medication');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const noteSigned = visit.note?.status === 'signed';
-  const editable = visit.canWrite && (current === null || (current.status === 'draft' && current.allowed.includes('note.save')));
-
-  const revise = async () => {
-    if (!current) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('prescriptions.revise', { prescriptionId: current.id });
-      await queryClient.invalidateQueries({ queryKey: consultKeys.visit(visit.appointment.id) });
-    } catch (e) {
-      setError(errorBody(e).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   return (
-    <Paper withBorder radius="md" p="sm" component="section" aria-label="Prescription">
-      <Stack gap="xs">
-        <Group justify="space-between">
-          <Title order={3} fz="sm">
-            Prescription{current && current.version > 1 ? ` (version ${current.version})` : ''}
-          </Title>
-          {current?.status === 'signed' && visit.canWrite && current.allowed.includes('note.addendum') && (
-            <Button size="compact-sm" variant="light" leftSection={<IconEdit size={14} />} loading={busy} onClick={() => void revise()}>
-              Change prescription
-            </Button>
-          )}
-        </Group>
-        <ApiErrorAlert message={error} onClose={() => setError(null)} />
-        {editable ? (
-          <MedicationEditor key={`${current?.version ?? 1}-${current?.status ?? 'draft'}`} visit={visit} record={current} noteSigned={noteSigned} />
-        ) : current ? (
-          <MedicationView record={current} />
-        ) : (
-          <Text size="sm" c="dimmed">
-            No prescription for this visit.
-          </Text>
-        )}
-        {earlier.length > 0 && (
-          <Text size="xs" c="dimmed">
-            Earlier versions: {earlier.map((p) => `version ${p.version} (${p.status}${p.signedByName ? `, ${p.signedByName}` : ''})`).join('; ')}. They stay on record as they were signed.
-          </Text>
-        )}
-      </Stack>
-    </Paper>
+    <PrescriptionSection
+      kind="medication"
+      visit={visit}
+      editor={(current, noteSigned) => <MedicationEditor visit={visit} record={current} noteSigned={noteSigned} />}
+      view={(r) => <MedicationView record={r} />}
+      empty="No prescription for this visit."
+    />
   );
 }
