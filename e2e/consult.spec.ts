@@ -335,6 +335,7 @@ test('after signing: a template and a quick phrase, a booked follow-up, a lab re
     await dialog.getByLabel('Result', { exact: true }).fill('8.1');
     await expect(dialog.getByText('High', { exact: true })).toBeVisible();
     await dialog.getByLabel('Report number', { exact: true }).fill('LAB-7781');
+    await screenshot(page, '40-consult-lab-result');
     await dialog.getByRole('button', { name: 'Save result' }).click();
     await expect(dialog).toHaveCount(0);
     await expect(row).toContainText('8.1 %');

@@ -11,6 +11,7 @@ export const consultKeys = {
   diagnoses: (query: string) => ['consult', 'diagnoses', query] as const,
   templates: ['consult', 'templates'] as const,
   labs: (patientId: string) => ['consult', 'labs', patientId] as const,
+  labTrend: (patientId: string, testName: string) => ['consult', 'labs', patientId, 'trend', testName] as const,
 };
 
 /** Everything the consult screen shows for one visit. */

@@ -1,24 +1,19 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Alert, Anchor, Autocomplete, Badge, Button, Center, Grid, Group, List, Loader, Modal, Paper, Select, Stack, Table, Tabs, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
-import { useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
+import { Alert, Anchor, Button, Center, Group, List, Loader, Paper, Select, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { IconArrowLeft, IconChartLine, IconFlask, IconPlus, IconTable, IconTrendingDown, IconTrendingUp, IconArrowsLeftRight } from '@tabler/icons-react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
 import { CartesianGrid, Line, LineChart, ReferenceArea, ResponsiveContainer, Tooltip, XAxis, YAxis, type DotProps } from 'recharts';
-import { enterResultInput, type LabResult, type LabTrend } from '../../../../src-shared/api/consult';
-import { COMMON_LAB_TESTS, formatRange, parseLabValue } from '../../../../src-shared/clinical/labs';
-import { todayIn } from '../../../../src-shared/dates';
+import type { LabResult, LabTrend } from '../../../../src-shared/api/consult';
+import { formatRange, parseLabValue } from '../../../../src-shared/clinical/labs';
 import { api, errorBody } from '../../api/client';
+import { consultKeys } from '../../api/consult';
 import { usePatient } from '../../api/queries';
 import { useSession } from '../../app/auth';
 import { useCan } from '../../app/Guard';
-import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { displayDate, sexAge } from '../../lib/format';
-import { focusFirstError, zodFieldErrors } from '../../lib/formErrors';
-import { REQUIRED } from '../../lib/required';
+import { LabFlag, LabResultDialog } from './LabEntry';
 
 /**
  * #/labs/:patientId — a patient's lab results (issue 7): every report as a table with abnormal values flagged,
@@ -26,12 +21,6 @@ import { REQUIRED } from '../../lib/required';
  * them: src-shared/clinical/labs.ts), and two reports compared side by side. Doctors can also add a result
  * brought from outside (a lab report the patient carries in).
  */
-
-/** Under 'consult': the core's 'consult' change events (a result entered here or synced) refresh them. */
-export const labKeys = {
-  list: (patientId: string) => ['consult', 'labs', patientId] as const,
-  trend: (patientId: string, testName: string) => ['consult', 'labs', patientId, 'trend', testName] as const,
-};
 
 // ---------------------------------------------------------------- reports
 
@@ -69,17 +58,6 @@ function groupReports(labs: readonly LabResult[]): Report[] {
     const db = b.collectedOn ?? '';
     return da === db ? (a.reportRef ?? '').localeCompare(b.reportRef ?? '') : da < db ? 1 : -1;
   });
-}
-
-const FLAG_TEXT = { high: 'High', low: 'Low' } as const;
-
-function Flag({ abnormal }: { abnormal: LabResult['abnormal'] }) {
-  if (abnormal !== 'high' && abnormal !== 'low') return null;
-  return (
-    <Badge color="red" variant="filled" size="sm" tt="none" leftSection={abnormal === 'high' ? <IconTrendingUp size={11} /> : <IconTrendingDown size={11} />}>
-      {FLAG_TEXT[abnormal]}
-    </Badge>
-  );
 }
 
 function ValueText({ r }: { r: Pick<LabResult, 'value' | 'unit' | 'abnormal'> }) {
@@ -129,7 +107,7 @@ function ReportTable({ report, onTrend }: { report: Report; onTrend: (testName: 
               <Table.Td>{r.status === 'ordered' ? <Text span size="sm" c="dimmed">Awaiting result</Text> : <ValueText r={r} />}</Table.Td>
               <Table.Td>{formatRange(r.refLow, r.refHigh, r.unit) || '—'}</Table.Td>
               <Table.Td>
-                <Flag abnormal={r.abnormal} />
+                <LabFlag flag={r.abnormal} />
               </Table.Td>
               <Table.Td>
                 <Text size="xs" c="dimmed">
@@ -282,7 +260,7 @@ function TrendChart({ trend }: { trend: LabTrend }) {
 
 function TrendPanel({ patientId, testNames, testName, onTestName }: { patientId: string; testNames: string[]; testName: string | null; onTestName: (t: string | null) => void }) {
   const trend = useQuery({
-    queryKey: labKeys.trend(patientId, testName ?? ''),
+    queryKey: consultKeys.labTrend(patientId, testName ?? ''),
     queryFn: () => api.call('labs.trend', { patientId, testName: testName! }),
     enabled: !!testName,
     staleTime: 0,
@@ -421,13 +399,13 @@ function ComparePanel({ reports }: { reports: Report[] }) {
                         <Table.Td>
                           <Group gap={6}>
                             <ValueText r={x} />
-                            <Flag abnormal={x.abnormal} />
+                            <LabFlag flag={x.abnormal} />
                           </Group>
                         </Table.Td>
                         <Table.Td>
                           <Group gap={6}>
                             <ValueText r={y} />
-                            <Flag abnormal={y.abnormal} />
+                            <LabFlag flag={y.abnormal} />
                           </Group>
                         </Table.Td>
                         <Table.Td>
@@ -463,155 +441,6 @@ function ComparePanel({ reports }: { reports: Report[] }) {
   );
 }
 
-// ---------------------------------------------------------------- entering a result
-
-interface ResultValues {
-  testName: string;
-  value: string;
-  unit: string;
-  refLow: string;
-  refHigh: string;
-  collectedOn: string | null;
-  reportRef: string;
-  remarks: string;
-}
-
-const FIELD_OF: Record<string, keyof ResultValues> = {
-  'test.name': 'testName',
-  'test.unit': 'unit',
-  'test.refLow': 'refLow',
-  'test.refHigh': 'refHigh',
-  value: 'value',
-  collectedOn: 'collectedOn',
-  reportRef: 'reportRef',
-  remarks: 'remarks',
-};
-
-function resultInput(patientId: string, v: ResultValues, code: string | null) {
-  const blankToNull = (t: string) => (t.trim() === '' ? null : t.trim());
-  return {
-    patientId,
-    appointmentId: null,
-    test: { code, name: v.testName, unit: blankToNull(v.unit), refLow: blankToNull(v.refLow), refHigh: blankToNull(v.refHigh) },
-    value: v.value,
-    collectedOn: v.collectedOn ?? '',
-    reportRef: v.reportRef,
-    remarks: v.remarks,
-  };
-}
-
-function mapErrors(fields: Record<string, string>): { errors: Record<string, string>; unmatched: string[] } {
-  const errors: Record<string, string> = {};
-  const unmatched: string[] = [];
-  for (const [k, m] of Object.entries(fields)) {
-    const f = FIELD_OF[k];
-    if (f) errors[f] ??= m;
-    else unmatched.push(m);
-  }
-  return { errors, unmatched };
-}
-
-function AddResultDialog({ patientId, labs, onClose }: { patientId: string; labs: readonly LabResult[]; onClose: () => void }) {
-  const session = useSession();
-  const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ text: string; extra: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const form = useForm<ResultValues>({
-    initialValues: { testName: '', value: '', unit: '', refLow: '', refHigh: '', collectedOn: todayIn(session.clinic.timezone), reportRef: '', remarks: '' },
-    validate: (v) => {
-      const parsed = enterResultInput.safeParse(resultInput(patientId, v, null));
-      return parsed.success ? {} : mapErrors(zodFieldErrors(parsed.error)).errors;
-    },
-  });
-  // The patient's own tests first (with the range their lab printed last time), then the common list.
-  const known = useMemo(() => {
-    const map = new Map<string, { code: string | null; unit: string | null; low: string | null; high: string | null }>();
-    for (const r of labs) if (r.status === 'resulted' && !map.has(r.testName)) map.set(r.testName, { code: r.testCode, unit: r.unit, low: r.refLow, high: r.refHigh });
-    for (const t of COMMON_LAB_TESTS) if (!map.has(t.name)) map.set(t.name, { code: t.code, unit: t.unit, low: t.low, high: t.high });
-    return map;
-  }, [labs]);
-  const fill = (name: string) => {
-    const t = known.get(name);
-    if (!t) return;
-    form.setValues({ testName: name, unit: t.unit ?? '', refLow: t.low ?? '', refHigh: t.high ?? '' });
-  };
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const saved = await api.call('labs.enterResult', resultInput(patientId, v, known.get(v.testName.trim())?.code ?? null));
-      await queryClient.invalidateQueries({ queryKey: ['consult'] });
-      notifications.show({ color: 'teal', title: 'Saved', message: `${saved.testName} ${saved.value}${saved.unit ? ` ${saved.unit}` : ''} was recorded.` });
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapErrors(body.fields ?? {});
-      form.setErrors(mapped.errors);
-      setMessage({ text: body.message, extra: mapped.unmatched });
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
-  return (
-    <Modal opened onClose={onClose} title="Add a lab result" size="lg">
-      <form onSubmit={submit} noValidate aria-label="Lab result">
-        <Stack gap="sm">
-          <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} onClose={() => setMessage(null)} />
-          <Grid gutter="sm">
-            <Grid.Col span={8}>
-              <Autocomplete
-                label="Test name"
-                {...REQUIRED}
-                data={[...known.keys()]}
-                limit={12}
-                autoComplete="off"
-                data-autofocus
-                {...form.getInputProps('testName')}
-                onOptionSubmit={fill}
-                comboboxProps={{ withinPortal: true }}
-              />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <DateInput label="Sample date" {...REQUIRED} valueFormat="DD-MM-YYYY" maxDate={todayIn(session.clinic.timezone)} {...form.getInputProps('collectedOn')} popoverProps={{ withinPortal: true }} />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <TextInput label="Result" {...REQUIRED} description="As the report prints it" autoComplete="off" {...form.getInputProps('value')} />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <TextInput label="Unit" autoComplete="off" {...form.getInputProps('unit')} />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <TextInput label="Report number" autoComplete="off" {...form.getInputProps('reportRef')} />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <TextInput label="Lower limit" inputMode="decimal" autoComplete="off" {...form.getInputProps('refLow')} />
-            </Grid.Col>
-            <Grid.Col span={4}>
-              <TextInput label="Upper limit" inputMode="decimal" autoComplete="off" {...form.getInputProps('refHigh')} />
-            </Grid.Col>
-            <Grid.Col span={12}>
-              <Text size="xs" c="dimmed">
-                Use the reference range printed on the report: labs set their own.
-              </Text>
-            </Grid.Col>
-            <Grid.Col span={12}>
-              <Textarea label="Remarks" autosize minRows={1} {...form.getInputProps('remarks')} />
-            </Grid.Col>
-          </Grid>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={busy}>
-              Save result
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
-  );
-}
-
 // ---------------------------------------------------------------- the screen
 
 export function LabsScreen() {
@@ -619,7 +448,7 @@ export function LabsScreen() {
   const session = useSession();
   const can = useCan();
   const patient = usePatient(patientId);
-  const labs = useQuery({ queryKey: labKeys.list(patientId), queryFn: () => api.call('labs.list', { patientId }), staleTime: 0 });
+  const labs = useQuery({ queryKey: consultKeys.labs(patientId), queryFn: () => api.call('labs.list', { patientId }), staleTime: 0 });
   const [tab, setTab] = useState<string | null>('reports');
   const [picked, setPicked] = useState<string | null>(null);
   const [adding, setAdding] = useState(false);
@@ -708,7 +537,7 @@ export function LabsScreen() {
         }
       />
       {content}
-      {adding && <AddResultDialog patientId={patientId} labs={labs.data ?? []} onClose={() => setAdding(false)} />}
+      {adding && p && <LabResultDialog patient={p} labs={labs.data ?? []} onClose={() => setAdding(false)} />}
     </Stack>
   );
 }
