@@ -36,7 +36,19 @@ test('first run → admin adds front desk → front desk registers, finds and ed
 
   await test.step('admin creates a front-desk user', async () => {
     await shell.nav('Staff').click();
-    await new StaffScreen(page).addStaff(FRONT_DESK, 'Front desk');
+    // A username already in use: refused on its field, with the cursor in it, and nothing typed is lost.
+    const staff = new StaffScreen(page);
+    const dialog = await staff.fillAddStaff({ ...FRONT_DESK, username: ADMIN.username }, 'Front desk');
+    await dialog.getByRole('button', { name: 'Create staff member' }).click();
+    await expect(dialog.getByRole('alert')).toContainText('This username is already taken. Choose another.');
+    const username = dialog.getByLabel('Username', { exact: true });
+    await expect(dialog.getByText('This username is already taken.', { exact: true })).toBeVisible();
+    await expect(username).toHaveAttribute('aria-invalid', 'true');
+    await expect(username).toBeFocused();
+    await expect(dialog.getByLabel('Full name', { exact: true })).toHaveValue(FRONT_DESK.name);
+    await expect(dialog.getByLabel('Password', { exact: true })).toHaveValue(FRONT_DESK.password);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await staff.addStaff(FRONT_DESK, 'Front desk');
     await screenshot(page, '03-staff');
     await shell.signOut();
   });

@@ -155,7 +155,8 @@ export class AppShell {
 export class StaffScreen {
   constructor(private readonly page: Page) {}
 
-  async addStaff(member: { name: string; username: string; password: string }, role: string) {
+  /** Opens "Add staff" and fills it in; returns the dialog, not yet sent. */
+  async fillAddStaff(member: { name: string; username: string; password: string }, role: string) {
     const p = this.page;
     await p.getByRole('button', { name: 'Add staff' }).click();
     const dialog = p.getByRole('dialog');
@@ -165,6 +166,12 @@ export class StaffScreen {
     await p.getByRole('option', { name: role, exact: true }).click();
     await dialog.getByLabel('Password', { exact: true }).fill(member.password);
     await dialog.getByLabel('Confirm password', { exact: true }).fill(member.password);
+    return dialog;
+  }
+
+  async addStaff(member: { name: string; username: string; password: string }, role: string) {
+    const p = this.page;
+    const dialog = await this.fillAddStaff(member, role);
     await dialog.getByRole('button', { name: 'Create staff member' }).click();
     await expect(p.getByRole('dialog')).toHaveCount(0);
     await expect(p.getByRole('row', { name: new RegExp(member.name) })).toBeVisible();

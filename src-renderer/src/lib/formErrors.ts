@@ -29,14 +29,20 @@ export function mapApiFieldErrors(
   return { errors, unmatched };
 }
 
-/** After a refused submit: bring the first field with an error into view and put the cursor in it. */
-export function focusFirstError() {
-  setTimeout(() => {
-    const el =
-      document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]') ?? document.querySelector<HTMLElement>('[aria-invalid="true"]');
-    if (el) {
-      el.scrollIntoView({ block: 'center' });
-      el.focus({ preventScroll: true });
-    }
-  }, 0);
+/**
+ * After a refused submit: bring the first field with an error into view and put the cursor in it. The field
+ * messages are set as React state just before this is called, so it waits for the frame that shows them (a few
+ * frames at most) rather than looking before they are there.
+ */
+export function focusFirstError(): void {
+  const attempt = (framesLeft: number) =>
+    requestAnimationFrame(() => {
+      const el =
+        document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]') ?? document.querySelector<HTMLElement>('[aria-invalid="true"]');
+      if (el) {
+        el.scrollIntoView({ block: 'center' });
+        el.focus({ preventScroll: true });
+      } else if (framesLeft > 0) attempt(framesLeft - 1);
+    });
+  attempt(10);
 }

@@ -16,7 +16,8 @@ import { useLeaveGuard } from '../../components/LeaveGuard';
 import { PageHeader } from '../../components/PageHeader';
 import { StateSelect } from '../../components/StateSelect';
 import { displayDate } from '../../lib/format';
-import { focusFirstError, zodFieldErrors } from '../../lib/formErrors';
+import { mapApiFieldErrors, zodFieldErrors } from '../../lib/formErrors';
+import { useFormSubmit, type FieldsOf } from '../../lib/useFormSubmit';
 import { COMMON_RATES, money, parseRupees, rateLabel, rupeesInput } from '../../lib/billing';
 import { REQUIRED } from '../../lib/required';
 
@@ -89,8 +90,6 @@ function profileErrors(fields: Record<string, string>): { errors: Record<string,
 
 function TaxProfileForm({ profile }: { profile: TaxProfile }) {
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ text: string; extra: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<ProfileValues>({
     initialValues: profileValues(profile),
     validateInputOnBlur: true,
@@ -103,31 +102,20 @@ function TaxProfileForm({ profile }: { profile: TaxProfile }) {
     },
   });
   const leave = useLeaveGuard(form.isDirty());
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const saved = await api.call('billing.saveTaxProfile', profileInput(v));
-      queryClient.setQueryData(billingKeys.profile, saved);
-      form.setInitialValues(profileValues(saved));
-      form.setValues(profileValues(saved));
-      form.resetDirty(profileValues(saved));
-      notifications.show({ color: 'teal', title: 'Saved', message: 'The tax profile was saved. Bills issued from now on carry it.' });
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = profileErrors(body.fields ?? {});
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setMessage({ text: body.message, extra: mapped.unmatched });
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, profileErrors);
+  const submit = onSubmit(async (v) => {
+    const saved = await api.call('billing.saveTaxProfile', profileInput(v));
+    queryClient.setQueryData(billingKeys.profile, saved);
+    form.setInitialValues(profileValues(saved));
+    form.setValues(profileValues(saved));
+    form.resetDirty(profileValues(saved));
+    notifications.show({ color: 'teal', title: 'Saved', message: 'The tax profile was saved. Bills issued from now on carry it.' });
+  });
   const gstinProps = form.getInputProps('gstin');
   return (
     <form onSubmit={submit} noValidate aria-label="Tax profile">
       <Stack gap="md">
-        <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} onClose={() => setMessage(null)} />
+        <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} onClose={() => setRefusal(null)} />
         <Paper withBorder radius="md" p="lg">
           <Title order={3} fz="md" mb="sm">
             Supplier on bills
@@ -218,6 +206,15 @@ interface ItemValues {
   rateEffectiveFrom: string | null;
 }
 
+const ITEM_FIELDS = ['code', 'name', 'kind', 'sacHsn', 'unit', 'exempt', 'price', 'priceIncludesTax', 'active', 'rate', 'rateEffectiveFrom'];
+
+/** The core's paths → the form's fields (the price is typed in rupees, the rate chosen as a percentage). */
+const itemErrors: FieldsOf = (fields) => {
+  const renamed: Record<string, string> = {};
+  for (const [k, m] of Object.entries(fields)) renamed[k === 'pricePaise' ? 'price' : k === 'rateBp' ? 'rate' : k] = m;
+  return mapApiFieldErrors(renamed, null, ITEM_FIELDS);
+};
+
 function itemInput(v: ItemValues, id?: string) {
   return {
     ...(id ? { id } : {}),
@@ -239,39 +236,24 @@ function CatalogueItemDialog({ item, onClose }: { item: CatalogueItem | null; on
   const session = useSession();
   const queryClient = useQueryClient();
   const today = todayIn(session.clinic.timezone);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<ItemValues>({
     initialValues: item
       ? { code: item.code, name: item.name, kind: item.kind, sacHsn: item.sacHsn, unit: item.unit, exempt: item.exempt, price: rupeesInput(item.pricePaise), priceIncludesTax: item.priceIncludesTax, active: item.active, rate: String(item.rateBp), rateEffectiveFrom: today }
       : { code: '', name: '', kind: 'service', sacHsn: '', unit: 'nos', exempt: false, price: '', priceIncludesTax: false, active: true, rate: '1800', rateEffectiveFrom: today },
     validate: (v) => {
       const parsed = catalogueItemInput.safeParse(itemInput(v, item?.id));
-      const errors: Record<string, string> = parsed.success ? {} : zodFieldErrors(parsed.error);
-      const out: Record<string, string> = {};
-      for (const [k, m] of Object.entries(errors)) out[k === 'pricePaise' ? 'price' : k === 'rateBp' ? 'rate' : k] = m;
+      const out = parsed.success ? {} : itemErrors(zodFieldErrors(parsed.error)).errors;
       if (parseRupees(v.price) === null) out.price = 'Enter the price in rupees, like 500 or 118.50.';
       return out;
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await api.call('catalogue.save', itemInput(v, item?.id));
-      await queryClient.invalidateQueries({ queryKey: ['billing', 'catalogue'] });
-      notifications.show({ color: 'teal', title: 'Saved', message: `${v.name} was saved.` });
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const f: Record<string, string> = {};
-      for (const [k, m] of Object.entries(body.fields ?? {})) f[k === 'pricePaise' ? 'price' : k === 'rateBp' ? 'rate' : k] = m;
-      form.setErrors(f);
-      setMessage(body.message);
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, itemErrors);
+  const submit = onSubmit(async (v) => {
+    await api.call('catalogue.save', itemInput(v, item?.id));
+    await queryClient.invalidateQueries({ queryKey: ['billing', 'catalogue'] });
+    notifications.show({ color: 'teal', title: 'Saved', message: `${v.name} was saved.` });
+    onClose();
+  });
   const exempt = form.getValues().exempt;
   const rates = COMMON_RATES.filter((r) => r > 0);
   const rateData = [...rates, ...(item && !item.exempt && !rates.includes(item.rateBp) ? [item.rateBp] : [])].map((r) => ({ value: String(r), label: rateLabel(r) }));
@@ -279,7 +261,7 @@ function CatalogueItemDialog({ item, onClose }: { item: CatalogueItem | null; on
     <Modal opened onClose={onClose} title={item ? `Edit ${item.name}` : 'New catalogue item'} size="lg">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <ApiErrorAlert message={message} onClose={() => setMessage(null)} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} onClose={() => setRefusal(null)} />
           <Grid gutter="sm">
             <Grid.Col span={4}>
               <TextInput label="Code" {...REQUIRED} description="Short, e.g. DRESS" autoComplete="off" {...form.getInputProps('code')} onChange={(e) => form.setFieldValue('code', e.currentTarget.value.toUpperCase())} data-autofocus />

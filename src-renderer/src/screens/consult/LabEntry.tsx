@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { Autocomplete, Badge, Button, Grid, Group, Modal, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { DateInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
@@ -8,11 +8,12 @@ import { useQueryClient } from '@tanstack/react-query';
 import { enterResultInput, type LabResult } from '../../../../src-shared/api/consult';
 import { abnormalFlag, COMMON_LAB_TESTS } from '../../../../src-shared/clinical/labs';
 import { todayIn } from '../../../../src-shared/dates';
-import { api, errorBody } from '../../api/client';
+import { api } from '../../api/client';
 import { useSession } from '../../app/auth';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { focusFirstError, zodFieldErrors } from '../../lib/formErrors';
+import { zodFieldErrors } from '../../lib/formErrors';
 import { REQUIRED } from '../../lib/required';
+import { useFormSubmit } from '../../lib/useFormSubmit';
 
 /**
  * Entering a lab result, wherever it is done: for a test ordered at a visit (the consult screen's lab panel) or
@@ -111,8 +112,6 @@ export function LabResultDialog({
   const session = useSession();
   const queryClient = useQueryClient();
   const today = todayIn(session.clinic.timezone);
-  const [message, setMessage] = useState<{ text: string; extra: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
   const known = useMemo(() => {
     const map = new Map<string, LabTestDefaults>();
     for (const r of labs) if (r.status === 'resulted' && !map.has(r.testName)) map.set(r.testName, { code: r.testCode, name: r.testName, unit: r.unit, refLow: r.refLow, refHigh: r.refHigh });
@@ -150,31 +149,20 @@ export function LabResultDialog({
   const v = form.getValues();
   const preview = v.value.trim() ? abnormalFlag(v.value, blankToNull(v.refLow), blankToNull(v.refHigh)) : null;
 
-  const submit = form.onSubmit(async (values) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const saved = await api.call('labs.enterResult', toInput(values));
-      // Under 'consult': the visit, the patient's results, trends and history.
-      await queryClient.invalidateQueries({ queryKey: ['consult'] });
-      notifications.show({ color: 'teal', title: 'Saved', message: `${saved.testName} ${saved.value}${saved.unit ? ` ${saved.unit}` : ''} was recorded.` });
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapErrors(body.fields ?? {});
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setMessage({ text: body.message, extra: mapped.unmatched });
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, mapErrors);
+  const submit = onSubmit(async (values) => {
+    const saved = await api.call('labs.enterResult', toInput(values));
+    // Under 'consult': the visit, the patient's results, trends and history.
+    await queryClient.invalidateQueries({ queryKey: ['consult'] });
+    notifications.show({ color: 'teal', title: 'Saved', message: `${saved.testName} ${saved.value}${saved.unit ? ` ${saved.unit}` : ''} was recorded.` });
+    onClose();
+  });
 
   return (
     <Modal opened onClose={onClose} title={ordered ? `Result: ${ordered.testName}` : 'Add a lab result'} size="lg">
       <form onSubmit={submit} noValidate aria-label="Lab result">
         <Stack gap="sm">
-          <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} onClose={() => setMessage(null)} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} onClose={() => setRefusal(null)} />
           <Grid gutter="sm">
             {!ordered && (
               <Grid.Col span={12}>

@@ -8,8 +8,9 @@ import { templateInput, type NoteTemplate } from '../../../../src-shared/api/con
 import { api, errorBody } from '../../api/client';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
-import { focusFirstError, zodFieldErrors } from '../../lib/formErrors';
+import { zodFieldErrors } from '../../lib/formErrors';
 import { REQUIRED } from '../../lib/required';
+import { fieldsFor, useFormSubmit } from '../../lib/useFormSubmit';
 
 /**
  * #/templates — the signed-in doctor's SOAP templates (a starting text for each of the four parts of a note)
@@ -49,22 +50,10 @@ function toInput(kind: NoteTemplate['kind'], v: Values, id?: string) {
 }
 
 /** API / zod paths ("body.plan") → form fields ("plan"). */
-function mapErrors(fields: Record<string, string>): { errors: Record<string, string>; unmatched: string[] } {
-  const known = new Set(['name', 'subjective', 'objective', 'assessment', 'plan', 'text']);
-  const errors: Record<string, string> = {};
-  const unmatched: string[] = [];
-  for (const [k, m] of Object.entries(fields)) {
-    const f = k.startsWith('body.') ? k.slice(5) : k;
-    if (known.has(f)) errors[f] ??= m;
-    else unmatched.push(m);
-  }
-  return { errors, unmatched };
-}
+const mapErrors = fieldsFor('body', ['name', 'subjective', 'objective', 'assessment', 'plan', 'text']);
 
 function EditDialog({ kind, item, onClose }: { kind: NoteTemplate['kind']; item: NoteTemplate | null; onClose: () => void }) {
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ text: string; extra: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
   const t = item?.kind === 'template' ? item.body : null;
   const form = useForm<Values>({
     initialValues: {
@@ -84,29 +73,19 @@ function EditDialog({ kind, item, onClose }: { kind: NoteTemplate['kind']; item:
       return errors;
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      const saved = await api.call('consult.saveTemplate', toInput(kind, v, item?.id));
-      await queryClient.invalidateQueries({ queryKey: templatesKey });
-      notifications.show({ color: 'teal', title: 'Saved', message: `${kind === 'template' ? 'Template' : 'Quick phrase'} “${saved.name}” was saved.` });
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapErrors(body.fields ?? {});
-      form.setErrors(mapped.errors);
-      setMessage({ text: body.message, extra: mapped.unmatched });
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, mapErrors);
+  const submit = onSubmit(async (v) => {
+    const saved = await api.call('consult.saveTemplate', toInput(kind, v, item?.id));
+    await queryClient.invalidateQueries({ queryKey: templatesKey });
+    notifications.show({ color: 'teal', title: 'Saved', message: `${kind === 'template' ? 'Template' : 'Quick phrase'} “${saved.name}” was saved.` });
+    onClose();
+  });
   const what = kind === 'template' ? 'template' : 'quick phrase';
   return (
     <Modal opened onClose={onClose} title={item ? `Edit ${what} “${item.name}”` : `New ${what}`} size={kind === 'template' ? 'xl' : 'lg'}>
       <form onSubmit={submit} noValidate aria-label={kind === 'template' ? 'SOAP template' : 'Quick phrase'}>
         <Stack gap="sm">
-          <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} onClose={() => setMessage(null)} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} onClose={() => setRefusal(null)} />
           <TextInput
             label={kind === 'template' ? 'Template name' : 'Short name'}
             description={kind === 'template' ? 'e.g. Viral fever, Diabetes follow-up' : 'What you type to insert it, e.g. “hydr”'}

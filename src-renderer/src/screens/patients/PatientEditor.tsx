@@ -5,12 +5,12 @@ import { notifications } from '@mantine/notifications';
 import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { Patient } from '../../../../src-shared/api/types';
-import { api, errorBody } from '../../api/client';
+import { api, ApiError } from '../../api/client';
 import { keys } from '../../api/queries';
 import { useSession } from '../../app/auth';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { useEscape, useLeaveGuard } from '../../components/LeaveGuard';
-import { mapApiFieldErrors, focusFirstError } from '../../lib/formErrors';
+import { fieldsFor, useFormSubmit } from '../../lib/useFormSubmit';
 import { PatientFormFields } from './PatientFormFields';
 import { parsePatientForm, PATIENT_FORM_PATHS, patientChangesFrom, patientToForm, validatePatientForm, type PatientFormState } from './patientForm';
 
@@ -19,8 +19,6 @@ export function PatientEditor({ patient, onDone }: { patient: Patient; onDone: (
   const session = useSession();
   const tz = session.clinic.timezone;
   const queryClient = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ message: string; extra: string[]; tone: 'error' | 'info' } | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
   const form = useForm<PatientFormState>({
     initialValues: patientToForm(patient, tz),
@@ -36,17 +34,15 @@ export function PatientEditor({ patient, onDone }: { patient: Patient; onDone: (
   };
   useEscape(cancel, !confirmCancel);
 
-  const submit = form.onSubmit(async (values) => {
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, fieldsFor('changes', PATIENT_FORM_PATHS));
+  const submit = onSubmit(async (values) => {
     const parsed = parsePatientForm(values);
     if (!parsed) return;
     const changes = patientChangesFrom(patient, parsed, values.dobMode, tz);
     if (Object.keys(changes).length === 0) {
       notifications.show({ color: 'blue', message: 'Nothing was changed.' });
-      onDone();
-      return;
+      return onDone();
     }
-    setBusy(true);
-    setError(null);
     try {
       const updated = await api.call('patients.update', { id: patient.id, changes });
       queryClient.setQueryData(keys.patient(patient.id), updated);
@@ -54,22 +50,16 @@ export function PatientEditor({ patient, onDone }: { patient: Patient; onDone: (
       notifications.show({ color: 'teal', title: 'Saved', message: `${updated.fullName}'s details were updated.` });
       onDone();
     } catch (e) {
-      const body = errorBody(e);
       // Someone else saved first: fetch their version; what was typed here stays in the form.
-      if (body.code === 'conflict') void queryClient.invalidateQueries({ queryKey: keys.patient(patient.id) });
-      const mapped = mapApiFieldErrors(body.fields, 'changes', PATIENT_FORM_PATHS);
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setError({ message: body.message, extra: mapped.unmatched, tone: 'error' });
-    } finally {
-      setBusy(false);
+      if (e instanceof ApiError && e.code === 'conflict') void queryClient.invalidateQueries({ queryKey: keys.patient(patient.id) });
+      throw e;
     }
-  }, focusFirstError);
+  });
 
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
-        <ApiErrorAlert message={error?.message ?? null} extra={error?.extra} tone={error?.tone} onClose={() => setError(null)} />
+        <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} tone={refusal?.tone} onClose={() => setRefusal(null)} />
         <PatientFormFields form={form} autoFocus />
         <Group justify="flex-end" className="sticky-actions">
           <Button variant="default" onClick={cancel}>

@@ -1,4 +1,3 @@
-import { useState } from 'react';
 import { Alert, Button, Center, Group, Loader, NumberInput, Paper, Stack, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
@@ -6,13 +5,14 @@ import { IconDeviceFloppy } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { clinicApi } from '../../../../src-shared/api/contract';
 import type { ClinicInfo } from '../../../../src-shared/api/types';
-import { api, errorBody } from '../../api/client';
+import { api, ApiError, errorBody } from '../../api/client';
 import { keys, useClinic } from '../../api/queries';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { ClinicFields, CLINIC_PATHS, clinicInput, gstinHint, type ClinicFormValues } from '../../components/ClinicFields';
 import { PageHeader } from '../../components/PageHeader';
 import { useLeaveGuard } from '../../components/LeaveGuard';
-import { mapApiFieldErrors, zodFieldErrors, focusFirstError } from '../../lib/formErrors';
+import { zodFieldErrors } from '../../lib/formErrors';
+import { fieldsFor, useFormSubmit } from '../../lib/useFormSubmit';
 
 type SettingsValues = ClinicFormValues & { idleLockMinutes: number | string; noShowGraceMinutes: number | string };
 
@@ -42,8 +42,6 @@ function toInput(v: SettingsValues) {
 
 function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
   const queryClient = useQueryClient();
-  const [message, setMessage] = useState<{ text: string; extra: string[]; tone: 'error' | 'info' } | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<SettingsValues>({
     initialValues: toValues(clinic),
     validateInputOnBlur: true,
@@ -57,35 +55,26 @@ function SettingsForm({ clinic }: { clinic: ClinicInfo }) {
   });
   const leave = useLeaveGuard(form.isDirty());
 
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setMessage(null);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, fieldsFor(null, [...CLINIC_PATHS, 'idleLockMinutes', 'noShowGraceMinutes']));
+  const submit = onSubmit(async (v) => {
+    let saved: ClinicInfo;
     try {
-      const saved = await api.call('clinic.update', toInput(v));
-      queryClient.setQueryData(keys.clinic, saved);
-      form.setInitialValues(toValues(saved));
-      form.setValues(toValues(saved));
-      form.resetDirty(toValues(saved));
-      notifications.show({ color: 'teal', title: 'Saved', message: 'Clinic settings were updated.' });
+      saved = await api.call('clinic.update', toInput(v));
     } catch (e) {
-      const body = errorBody(e);
-      if (body.code === 'conflict' && body.reason === 'no_change') {
-        setMessage({ text: 'Nothing was changed.', extra: [], tone: 'info' });
-      } else {
-        const mapped = mapApiFieldErrors(body.fields, null, [...CLINIC_PATHS, 'idleLockMinutes', 'noShowGraceMinutes']);
-        form.setErrors(mapped.errors);
-        focusFirstError();
-        setMessage({ text: body.message, extra: mapped.unmatched, tone: 'error' });
-      }
-    } finally {
-      setBusy(false);
+      if (!(e instanceof ApiError && e.code === 'conflict' && e.reason === 'no_change')) throw e;
+      return setRefusal({ text: 'Nothing was changed.', extra: [], tone: 'info' });
     }
-  }, focusFirstError);
+    queryClient.setQueryData(keys.clinic, saved);
+    form.setInitialValues(toValues(saved));
+    form.setValues(toValues(saved));
+    form.resetDirty(toValues(saved));
+    notifications.show({ color: 'teal', title: 'Saved', message: 'Clinic settings were updated.' });
+  });
 
   return (
     <form onSubmit={submit} noValidate>
       <Stack gap="md">
-        <ApiErrorAlert message={message?.text ?? null} extra={message?.extra} tone={message?.tone} onClose={() => setMessage(null)} />
+        <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} tone={refusal?.tone} onClose={() => setRefusal(null)} />
         <Paper withBorder radius="md" p="lg">
           <Title order={3} fz="md" mb="sm">
             Clinic

@@ -10,8 +10,9 @@ import { ASSIGNABLE_ROLES, ROLE_LABELS } from '../../../../src-shared/roles';
 import { api, errorBody } from '../../api/client';
 import { keys } from '../../api/queries';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
-import { mapApiFieldErrors, zodFieldErrors, focusFirstError } from '../../lib/formErrors';
+import { zodFieldErrors } from '../../lib/formErrors';
 import { REQUIRED } from '../../lib/required';
+import { fieldsFor, useFormSubmit } from '../../lib/useFormSubmit';
 
 const ROLE_OPTIONS = ASSIGNABLE_ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -35,8 +36,6 @@ interface NewStaffValues {
 
 export function AddStaffModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const refresh = useRefreshStaff();
-  const [error, setError] = useState<{ message: string; extra: string[] } | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm<NewStaffValues>({
     initialValues: { displayName: '', username: '', role: 'front_desk', password: '', confirm: '' },
     validateInputOnBlur: true,
@@ -49,36 +48,25 @@ export function AddStaffModal({ opened, onClose }: { opened: boolean; onClose: (
     },
   });
 
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, fieldsFor(null, ['displayName', 'username', 'role', 'password']));
   const close = () => {
-    setError(null);
+    setRefusal(null);
     onClose();
   };
 
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const member = await api.call('staff.create', { displayName: v.displayName, username: v.username, role: v.role as (typeof ASSIGNABLE_ROLES)[number], password: v.password });
-      notifications.show({ color: 'teal', title: 'Staff member added', message: `${member.displayName} can now sign in as ${member.username}.` });
-      refresh();
-      form.reset();
-      close();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapApiFieldErrors(body.fields, null, ['displayName', 'username', 'role', 'password']);
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setError({ message: body.message, extra: mapped.unmatched });
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const submit = onSubmit(async (v) => {
+    const member = await api.call('staff.create', { displayName: v.displayName, username: v.username, role: v.role as (typeof ASSIGNABLE_ROLES)[number], password: v.password });
+    notifications.show({ color: 'teal', title: 'Staff member added', message: `${member.displayName} can now sign in as ${member.username}.` });
+    refresh();
+    form.reset();
+    close();
+  });
 
   return (
     <Modal opened={opened} onClose={close} title="Add staff member" centered size="md">
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <ApiErrorAlert message={error?.message ?? null} extra={error?.extra} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} />
           <TextInput label="Full name" {...REQUIRED} autoComplete="off" data-autofocus {...form.getInputProps('displayName')} />
           <TextInput label="Username" {...REQUIRED} autoComplete="off" description="Letters, digits, dots or underscores; starts with a letter" {...form.getInputProps('username')} />
           <Select label="Role" {...REQUIRED} allowDeselect={false} data={ROLE_OPTIONS} {...form.getInputProps('role')} />
@@ -101,8 +89,6 @@ export function AddStaffModal({ opened, onClose }: { opened: boolean; onClose: (
 // ---- Edit (name, role) ----------------------------------------------------------------------
 export function EditStaffModal({ member, onClose }: { member: StaffMember; onClose: () => void }) {
   const refresh = useRefreshStaff();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm({
     initialValues: { displayName: member.displayName, role: member.role as string | null },
     validateInputOnBlur: true,
@@ -115,37 +101,23 @@ export function EditStaffModal({ member, onClose }: { member: StaffMember; onClo
     },
   });
 
-  const submit = form.onSubmit(async (v) => {
+  const { busy, refusal, onSubmit } = useFormSubmit(form, fieldsFor(null, ['displayName', 'role']));
+  const submit = onSubmit(async (v) => {
     const input: { id: string; displayName?: string; role?: (typeof ASSIGNABLE_ROLES)[number] } = { id: member.id };
     if (v.displayName.trim() !== member.displayName) input.displayName = v.displayName;
     if (v.role !== member.role) input.role = v.role as (typeof ASSIGNABLE_ROLES)[number];
-    if (input.displayName === undefined && input.role === undefined) {
-      onClose();
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('staff.update', input);
-      notifications.show({ color: 'teal', message: 'Staff member updated.' });
-      refresh();
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapApiFieldErrors(body.fields, null, ['displayName', 'role']);
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setError(body.message);
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+    if (input.displayName === undefined && input.role === undefined) return onClose();
+    await api.call('staff.update', input);
+    notifications.show({ color: 'teal', message: 'Staff member updated.' });
+    refresh();
+    onClose();
+  });
 
   return (
     <Modal opened onClose={onClose} title={`Edit ${member.displayName}`} centered>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <ApiErrorAlert message={error} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} />
           <TextInput label="Full name" {...REQUIRED} autoComplete="off" data-autofocus {...form.getInputProps('displayName')} />
           <TextInput label="Username" value={member.username} readOnly disabled description="A username cannot be changed." />
           <Select label="Role" {...REQUIRED} allowDeselect={false} data={ROLE_OPTIONS} {...form.getInputProps('role')} />
@@ -207,8 +179,6 @@ export function SetActiveModal({ member, onClose }: { member: StaffMember; onClo
 
 // ---- Reset password -------------------------------------------------------------------------
 export function ResetPasswordModal({ member, onClose }: { member: StaffMember; onClose: () => void }) {
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const form = useForm({
     initialValues: { newPassword: '', confirm: '' },
     validateInputOnBlur: true,
@@ -220,28 +190,17 @@ export function ResetPasswordModal({ member, onClose }: { member: StaffMember; o
       confirm: (v, values) => passwordsDiffer(values.newPassword, v),
     },
   });
-  const submit = form.onSubmit(async (v) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.call('staff.resetPassword', { id: member.id, newPassword: v.newPassword });
-      notifications.show({ color: 'teal', message: `${member.displayName}'s password was reset. Tell them the new one in person.` });
-      onClose();
-    } catch (e) {
-      const body = errorBody(e);
-      const mapped = mapApiFieldErrors(body.fields, null, ['newPassword']);
-      form.setErrors(mapped.errors);
-      focusFirstError();
-      setError(body.message);
-    } finally {
-      setBusy(false);
-    }
-  }, focusFirstError);
+  const { busy, refusal, onSubmit } = useFormSubmit(form, fieldsFor(null, ['newPassword']));
+  const submit = onSubmit(async (v) => {
+    await api.call('staff.resetPassword', { id: member.id, newPassword: v.newPassword });
+    notifications.show({ color: 'teal', message: `${member.displayName}'s password was reset. Tell them the new one in person.` });
+    onClose();
+  });
   return (
     <Modal opened onClose={onClose} title={`Reset password for ${member.displayName}`} centered>
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
-          <ApiErrorAlert message={error} />
+          <ApiErrorAlert message={refusal?.text ?? null} extra={refusal?.extra} />
           <Text size="sm" c="dimmed">
             They will be signed out everywhere and must use the new password.
           </Text>

@@ -1,0 +1,47 @@
+import { useState } from 'react';
+import type { UseFormReturnType } from '@mantine/form';
+import { errorBody } from '../api/client';
+import { focusFirstError, mapApiFieldErrors } from './formErrors';
+
+/** What the form's alert shows after a refused save: the core's message and the field messages no input took. */
+export interface Refusal {
+  text: string;
+  extra: string[];
+  tone?: 'error' | 'info';
+}
+
+/** The core's field messages → the form's fields, and the rest. */
+export type FieldsOf = (apiFields: Record<string, string>) => { errors: Record<string, string>; unmatched: string[] };
+
+/** The usual mapping: an optional prefix stripped ("patient.mobile" → "mobile"), kept if the form has that field. */
+export const fieldsFor =
+  (prefix: string | null, formPaths: readonly string[]): FieldsOf =>
+  (apiFields) =>
+    mapApiFieldErrors(apiFields, prefix, formPaths);
+
+/**
+ * Sending a mantine form to the core. `busy` while it runs. A refusal puts each message the form has a field for on
+ * that field, with the cursor in the first, and the rest in `refusal` for the form's alert. A form the browser-side
+ * check stops has its cursor put in the first wrong field the same way. What was typed stays in the form either way.
+ */
+export function useFormSubmit<V>(form: UseFormReturnType<V>, fieldsOf: FieldsOf) {
+  const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const onSubmit = (send: (values: V) => Promise<void>) =>
+    form.onSubmit(async (values) => {
+      setBusy(true);
+      setRefusal(null);
+      try {
+        await send(values as V);
+      } catch (e) {
+        const body = errorBody(e);
+        const { errors, unmatched } = fieldsOf(body.fields ?? {});
+        form.setErrors(errors);
+        focusFirstError();
+        setRefusal({ text: body.message, extra: unmatched.filter((m) => m !== body.message) });
+      } finally {
+        setBusy(false);
+      }
+    }, focusFirstError);
+  return { busy, refusal, setRefusal, onSubmit };
+}
