@@ -30,15 +30,20 @@ export function mapApiFieldErrors(
 }
 
 /**
- * After a refused submit: bring the first field with an error into view and put the cursor in it. The field
- * messages are set as React state just before this is called, so it waits for the frame that shows them (a few
- * frames at most) rather than looking before they are there.
+ * After a refused submit: bring the first field with an error into view and put the cursor in it — within the
+ * form when it is given (else an open dialog, else the page). The field messages are set as React state just
+ * before this is called, so it waits for the frame that shows them (a few frames at most) rather than looking
+ * before they are there. Anything but an element as the argument (mantine passes its errors) means no form.
  */
-export function focusFirstError(): void {
+export function focusFirstError(within?: unknown): void {
+  const form = within instanceof Element ? within : null;
+  const find = () =>
+    form
+      ? form.querySelector<HTMLElement>('[aria-invalid="true"]')
+      : (document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]') ?? document.querySelector<HTMLElement>('[aria-invalid="true"]'));
   const attempt = (framesLeft: number) =>
     requestAnimationFrame(() => {
-      const el =
-        document.querySelector<HTMLElement>('[role="dialog"] [aria-invalid="true"]') ?? document.querySelector<HTMLElement>('[aria-invalid="true"]');
+      const el = find();
       if (el) {
         el.scrollIntoView({ block: 'center' });
         el.focus({ preventScroll: true });

@@ -28,20 +28,25 @@ export function useFormSubmit<V>(form: UseFormReturnType<V>, fieldsOf: FieldsOf)
   const [busy, setBusy] = useState(false);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const onSubmit = (send: (values: V) => Promise<void>) =>
-    form.onSubmit(async (values) => {
-      setBusy(true);
-      setRefusal(null);
-      try {
-        await send(values as V);
-      } catch (e) {
-        const body = errorBody(e);
-        const { errors, unmatched } = fieldsOf(body.fields ?? {});
-        form.setErrors(errors);
-        focusFirstError();
-        setRefusal({ text: body.message, extra: unmatched.filter((m) => m !== body.message) });
-      } finally {
-        setBusy(false);
-      }
-    }, focusFirstError);
+    form.onSubmit(
+      async (values, event) => {
+        // Taken now: React clears currentTarget once the event has been handled.
+        const formElement = event?.currentTarget ?? null;
+        setBusy(true);
+        setRefusal(null);
+        try {
+          await send(values as V);
+        } catch (e) {
+          const body = errorBody(e);
+          const { errors, unmatched } = fieldsOf(body.fields ?? {});
+          form.setErrors(errors);
+          if (Object.keys(errors).length > 0) focusFirstError(formElement);
+          setRefusal({ text: body.message, extra: unmatched.filter((m) => m !== body.message) });
+        } finally {
+          setBusy(false);
+        }
+      },
+      (_errors, _values, event) => focusFirstError(event?.currentTarget),
+    );
   return { busy, refusal, setRefusal, onSubmit };
 }

@@ -13,7 +13,7 @@ import { useSession } from '../../app/auth';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { zodFieldErrors } from '../../lib/formErrors';
 import { REQUIRED } from '../../lib/required';
-import { useFormSubmit } from '../../lib/useFormSubmit';
+import { useFormSubmit, type FieldsOf } from '../../lib/useFormSubmit';
 
 /**
  * Entering a lab result, wherever it is done: for a test ordered at a visit (the consult screen's lab panel) or
@@ -90,6 +90,8 @@ function mapErrors(fields: Record<string, string>): { errors: Record<string, str
   return { errors, unmatched };
 }
 
+const NO_LABS: readonly LabResult[] = [];
+
 const blankToNull = (t: string) => (t.trim() === '' ? null : t.trim());
 
 /**
@@ -99,7 +101,7 @@ const blankToNull = (t: string) => (t.trim() === '' ? null : t.trim());
  */
 export function LabResultDialog({
   patient,
-  labs = [],
+  labs = NO_LABS,
   ordered,
   onClose,
 }: {
@@ -135,11 +137,20 @@ export function LabResultDialog({
     reportRef: v.reportRef,
     remarks: v.remarks,
   });
+  // A test ordered at the visit has no name box: anything said of its name goes in the alert.
+  const fieldsOf: FieldsOf = (fields) => {
+    const mapped = mapErrors(fields);
+    if (ordered && mapped.errors.testName) {
+      mapped.unmatched.push(mapped.errors.testName);
+      delete mapped.errors.testName;
+    }
+    return mapped;
+  };
   const form = useForm<ResultValues>({
     initialValues: { testName: ordered?.testName ?? '', value: '', unit: ordered?.unit ?? '', refLow: ordered?.refLow ?? '', refHigh: ordered?.refHigh ?? '', collectedOn: today, reportRef: '', remarks: '' },
     validate: (v) => {
       const parsed = enterResultInput.safeParse(toInput(v));
-      return parsed.success ? {} : mapErrors(zodFieldErrors(parsed.error)).errors;
+      return parsed.success ? {} : fieldsOf(zodFieldErrors(parsed.error)).errors;
     },
   });
   const fill = (name: string) => {
@@ -149,7 +160,7 @@ export function LabResultDialog({
   const v = form.getValues();
   const preview = v.value.trim() ? abnormalFlag(v.value, blankToNull(v.refLow), blankToNull(v.refHigh)) : null;
 
-  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, mapErrors);
+  const { busy, refusal, setRefusal, onSubmit } = useFormSubmit(form, fieldsOf);
   const submit = onSubmit(async (values) => {
     const saved = await api.call('labs.enterResult', toInput(values));
     // Under 'consult': the visit, the patient's results, trends and history.

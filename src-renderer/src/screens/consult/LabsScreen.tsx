@@ -530,7 +530,7 @@ export function LabsScreen() {
         subtitle={subtitle}
         actions={
           can('labs.enterResult') && (
-            <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)} disabled={!labs.isSuccess}>
+            <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)} disabled={!labs.isSuccess || !p}>
               Add a result
             </Button>
           )
