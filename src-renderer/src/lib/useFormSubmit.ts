@@ -13,11 +13,14 @@ export interface Refusal {
 /** The core's field messages → the form's fields, and the rest. */
 export type FieldsOf = (apiFields: Record<string, string>) => { errors: Record<string, string>; unmatched: string[] };
 
-/** The usual mapping: an optional prefix stripped ("patient.mobile" → "mobile"), kept if the form has that field. */
+/**
+ * The usual mapping: a key the form names differently renamed first ("pricePaise" → "price"), then an optional
+ * prefix stripped ("patient.mobile" → "mobile"); kept if the form has that field, else left for the alert.
+ */
 export const fieldsFor =
-  (prefix: string | null, formPaths: readonly string[]): FieldsOf =>
+  (prefix: string | null, formPaths: readonly string[], rename: Readonly<Record<string, string>> = {}): FieldsOf =>
   (apiFields) =>
-    mapApiFieldErrors(apiFields, prefix, formPaths);
+    mapApiFieldErrors(Object.fromEntries(Object.entries(apiFields).map(([k, m]) => [rename[k] ?? k, m])), prefix, formPaths);
 
 /**
  * Sending a mantine form to the core. `busy` while it runs. A refusal puts each message the form has a field for on

@@ -16,8 +16,8 @@ import { useLeaveGuard } from '../../components/LeaveGuard';
 import { PageHeader } from '../../components/PageHeader';
 import { StateSelect } from '../../components/StateSelect';
 import { displayDate } from '../../lib/format';
-import { mapApiFieldErrors, zodFieldErrors } from '../../lib/formErrors';
-import { useFormSubmit, type FieldsOf } from '../../lib/useFormSubmit';
+import { zodFieldErrors } from '../../lib/formErrors';
+import { fieldsFor, useFormSubmit } from '../../lib/useFormSubmit';
 import { COMMON_RATES, money, parseRupees, rateLabel, rupeesInput } from '../../lib/billing';
 import { REQUIRED } from '../../lib/required';
 
@@ -75,18 +75,10 @@ function profileInput(v: ProfileValues) {
 }
 
 /** API / zod paths → this form's fields. */
-function profileErrors(fields: Record<string, string>): { errors: Record<string, string>; unmatched: string[] } {
-  const map: Record<string, keyof ProfileValues> = { 'discountLimits.front_desk': 'limitFrontDesk', 'discountLimits.accounts': 'limitAccounts' };
-  const known = new Set(Object.keys(profileValues({ discountLimits: { front_desk: 0, accounts: 0 } } as TaxProfile)));
-  const errors: Record<string, string> = {};
-  const unmatched: string[] = [];
-  for (const [k, m] of Object.entries(fields)) {
-    const path = map[k] ?? k;
-    if (known.has(path)) errors[path] = m;
-    else unmatched.push(m);
-  }
-  return { errors, unmatched };
-}
+const profileErrors = fieldsFor(null, Object.keys(profileValues({ discountLimits: { front_desk: 0, accounts: 0 } } as TaxProfile)), {
+  'discountLimits.front_desk': 'limitFrontDesk',
+  'discountLimits.accounts': 'limitAccounts',
+});
 
 function TaxProfileForm({ profile }: { profile: TaxProfile }) {
   const queryClient = useQueryClient();
@@ -209,11 +201,7 @@ interface ItemValues {
 const ITEM_FIELDS = ['code', 'name', 'kind', 'sacHsn', 'unit', 'exempt', 'price', 'priceIncludesTax', 'active', 'rate', 'rateEffectiveFrom'];
 
 /** The core's paths → the form's fields (the price is typed in rupees, the rate chosen as a percentage). */
-const itemErrors: FieldsOf = (fields) => {
-  const renamed: Record<string, string> = {};
-  for (const [k, m] of Object.entries(fields)) renamed[k === 'pricePaise' ? 'price' : k === 'rateBp' ? 'rate' : k] = m;
-  return mapApiFieldErrors(renamed, null, ITEM_FIELDS);
-};
+const itemErrors = fieldsFor(null, ITEM_FIELDS, { pricePaise: 'price', rateBp: 'rate' });
 
 function itemInput(v: ItemValues, id?: string) {
   return {

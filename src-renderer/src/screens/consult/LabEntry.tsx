@@ -13,7 +13,7 @@ import { useSession } from '../../app/auth';
 import { ApiErrorAlert } from '../../components/ApiErrorAlert';
 import { zodFieldErrors } from '../../lib/formErrors';
 import { REQUIRED } from '../../lib/required';
-import { useFormSubmit, type FieldsOf } from '../../lib/useFormSubmit';
+import { fieldsFor, useFormSubmit, type FieldsOf } from '../../lib/useFormSubmit';
 
 /**
  * Entering a lab result, wherever it is done: for a test ordered at a visit (the consult screen's lab panel) or
@@ -68,27 +68,12 @@ interface ResultValues {
 }
 
 /** The core's paths ("test.refHigh") → the form's fields. */
-const FIELD_OF: Record<string, keyof ResultValues> = {
+const mapErrors = fieldsFor(null, ['testName', 'value', 'unit', 'refLow', 'refHigh', 'collectedOn', 'reportRef', 'remarks'], {
   'test.name': 'testName',
   'test.unit': 'unit',
   'test.refLow': 'refLow',
   'test.refHigh': 'refHigh',
-  value: 'value',
-  collectedOn: 'collectedOn',
-  reportRef: 'reportRef',
-  remarks: 'remarks',
-};
-
-function mapErrors(fields: Record<string, string>): { errors: Record<string, string>; unmatched: string[] } {
-  const errors: Record<string, string> = {};
-  const unmatched: string[] = [];
-  for (const [k, m] of Object.entries(fields)) {
-    const f = FIELD_OF[k];
-    if (f) errors[f] ??= m;
-    else unmatched.push(m);
-  }
-  return { errors, unmatched };
-}
+});
 
 const NO_LABS: readonly LabResult[] = [];
 
